@@ -1,0 +1,22 @@
+/* estimate.h: wait-time range from recent consultation durations and clerks online.
+ * See docs/wait-estimate.md for the method. */
+#ifndef BB_ESTIMATE_H
+#define BB_ESTIMATE_H
+
+#include <glib.h>
+
+typedef struct bb_estimate {
+	gboolean known;  /* FALSE: not enough data -> JSON null */
+	int min_s;
+	int max_s;
+} bb_estimate;
+
+/* durations_s: recent consultation durations (seconds) of the office, newest first, n of them.
+ * position: waiting tickets ahead of the one asking (0 = next).
+ * clerks: clerks online for the office (available + busy; paused count half). */
+bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double clerks);
+
+/* Minimum number of recent durations needed before an estimate is given. */
+#define BB_ESTIMATE_MIN_SAMPLES 3
+
+#endif
