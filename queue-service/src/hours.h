@@ -32,10 +32,14 @@ gboolean bb_hours_add_override(bb_hours *h, const bb_day_override *o);
 /* Is the office open at this instant (unix seconds)? */
 gboolean bb_hours_is_open(const bb_hours *h, gint64 at);
 /* First instant >= at at which the office opens (if open now: the start of the current
- * interval is NOT returned; the next opening after the current interval ends is). Searches
- * horizon_days ahead; -1 when there is none. */
+ * interval is NOT returned; the next opening after the current continuous opening ends is,
+ * so a 24/7 office has none). Searches the local day of `at` plus horizon_days more (capped
+ * at 3660); -1 when there is none. */
 gint64 bb_hours_next_opening(const bb_hours *h, gint64 at, int horizon_days);
-/* End of the interval the office is in at `at` (unix seconds), or -1 when closed. */
+/* End of the continuous opening the office is in at `at` (unix seconds), or -1 when closed.
+ * Touching intervals merge (08-12 + 12-16 ends at 16:00; 20:00-24:00 + next day 00:00-02:00
+ * ends at 02:00); followed at most 14 days ahead, so a 24/7 office reports the end of that
+ * window. */
 gint64 bb_hours_current_close(const bb_hours *h, gint64 at);
 /* The intervals of the local calendar day that contains `at` (after overrides); returns how
  * many were written to out (at most max). */
