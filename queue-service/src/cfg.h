@@ -1,0 +1,41 @@
+/* cfg.h: the service configuration. One table of keys (cfg.c) drives defaults, the config file,
+ * environment overrides, --help and buergerbuero-queue.conf.sample. */
+#ifndef BB_CFG_H
+#define BB_CFG_H
+
+#include <glib.h>
+
+typedef struct bb_cfg {
+	char *database_url;
+	char *http_bind;
+	int http_port;
+	char *internal_bind;
+	int internal_port;
+	char *internal_secret;     /* never logged */
+	char *static_dir;
+	char *sql_dir;
+	char *log_level;
+	int session_ttl_s;
+	int presence_timeout_s;
+	int retention_s;           /* 0: personal fields erased at the end of the office's local day */
+	int ws_queue_max;          /* outgoing messages queued per WebSocket before it is closed */
+	int db_timeout_ms;         /* statement timeout of the service's queries */
+	/* appointments (appointments.c) */
+	int checkin_before_s;      /* check-in opens this long before the slot */
+	int checkin_after_s;       /* ... and closes this long after its start */
+	int appointment_retention_s; /* name, contact, concern erased this long after the slot */
+	int reminder_before_s;     /* reminder mail this long before the slot (0 = none) */
+	char *smtp_url;            /* empty: no mail */
+	char *smtp_from;
+} bb_cfg;
+
+/* Defaults, then the file (if path != NULL; a missing explicit file is an error), then the
+ * environment. Returns FALSE with *error set on a bad file line or value. */
+gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error);
+void bb_cfg_clear(bb_cfg *cfg);
+/* The keys as text for --help (one line per key with env var, default and help). */
+char *bb_cfg_help(void);
+/* The keys as a commented sample config file. */
+char *bb_cfg_sample(void);
+
+#endif

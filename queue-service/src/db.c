@@ -1,0 +1,222 @@
+/* db.c: synchronous libpq connection with reconnect, error classification and helpers. */
+#include "db.h"
+#include "logging.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK(bb-db-error-quark, bb_db_error)
+
+struct bb_db {
+	char *conninfo;
+	int timeout_ms;
+	PGconn *conn;
+	gboolean broken;
+	gint64 last_reset_us;
+	guint64 errors;
+};
+
+/* Server notices (e.g. "already exists, skipping") are not errors: debug log only. */
+static void on_notice(void *arg, const char *message)
+{
+	g_autofree char *m = g_strchomp(g_strdup(message));
+	bb_debug("db", "notice message=\"%s\"", m);
+}
+
+PGconn *bb_db_connect_raw(const char *conninfo, int statement_timeout_ms)
+{
+	g_autofree char *opts = g_strdup_printf("-c statement_timeout=%d -c lock_timeout=%d",
+		statement_timeout_ms, statement_timeout_ms);
+	const char *kw[] = {"dbname", "connect_timeout", "options", "application_name", NULL};
+	const char *val[] = {conninfo, "3", opts, "buergerbuero-queue", NULL};
+	PGconn *c = PQconnectdbParams(kw, val, 1);
+	if (PQstatus(c) != CONNECTION_OK) {
+		g_autofree char *why = g_strdup(PQerrorMessage(c));
+		char *nl = strchr(why, '\n');
+		if (nl)
+			*nl = '\0';
+		bb_warn("db", "connect failed reason=\"%s\"", why);
+		PQfinish(c);
+		return NULL;
+	}
+	PQsetNoticeProcessor(c, on_notice, NULL);
+	return c;
+}
+
+bb_db *bb_db_new(const char *conninfo, int statement_timeout_ms, gboolean connect_now)
+{
+	bb_db *db = g_new0(bb_db, 1);
+	db->conninfo = g_strdup(conninfo);
+	db->timeout_ms = statement_timeout_ms;
+	db->broken = TRUE;
+	if (connect_now) {
+		db->conn = bb_db_connect_raw(conninfo, statement_timeout_ms);
+		db->broken = db->conn == NULL;
+		db->last_reset_us = g_get_monotonic_time();
+	}
+	return db;
+}
+
+void bb_db_free(bb_db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	g_free(db->conninfo);
+	g_free(db);
+}
+
+/* Makes sure there is a usable connection; reconnects at most once per second so that a
+ * database outage costs each request one fast failure rather than a blocking connect. */
+static gboolean ensure_conn(bb_db *db, GError **error)
+{
+	if (db->conn && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
+		return TRUE;
+	gint64 now = g_get_monotonic_time();
+	if (now - db->last_reset_us < G_USEC_PER_SEC) {
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
+		return FALSE;
+	}
+	db->last_reset_us = now;
+	if (db->conn) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->conn = bb_db_connect_raw(db->conninfo, db->timeout_ms);
+	if (!db->conn) {
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
+		return FALSE;
+	}
+	db->broken = FALSE;
+	bb_info("db", "connected");
+	return TRUE;
+}
+
+/* Turns a failed result into a GError code; SQLSTATE decides, the connection status tells
+ * whether the failure was the network/server going away. */
+static void classify(bb_db *db, PGresult *r, GError **error)
+{
+	db->errors++;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (PQstatus(db->conn) != CONNECTION_OK || !state || g_str_has_prefix(state, "08") ||
+	    g_str_has_prefix(state, "57P")) {
+		db->broken = TRUE;
+		bb_warn("db", "connection lost sqlstate=%s", state ? state : "none");
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
+		return;
+	}
+	if (g_str_has_prefix(state, "23")) {
+		g_set_error(error, BB_DB_ERROR, BB_DB_CONSTRAINT, "%s", msg ? msg : "constraint violated");
+		return;
+	}
+	if (strcmp(state, "BB001") == 0) {
+		g_set_error(error, BB_DB_ERROR, BB_DB_ILLEGAL, "%s", msg ? msg : "illegal transition");
+		return;
+	}
+	if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0) {
+		bb_warn("db", "statement aborted sqlstate=%s", state);
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database busy; retry");
+		return;
+	}
+	bb_error("db", "statement failed sqlstate=%s message=\"%s\"", state, msg ? msg : "");
+	g_set_error(error, BB_DB_ERROR, BB_DB_INTERNAL, "database error %s", state);
+}
+
+PGresult *bb_db_exec(bb_db *db, const char *sql, int n_params, const char *const *params, GError **error)
+{
+	if (!ensure_conn(db, error)) {
+		db->errors++;
+		return NULL;
+	}
+	PGresult *r = PQexecParams(db->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return r;
+	classify(db, r, error);
+	PQclear(r);
+	return NULL;
+}
+
+gboolean bb_db_exec_script(bb_db *db, const char *sql, GError **error)
+{
+	if (!ensure_conn(db, error))
+		return FALSE;
+	PGresult *r = PQexec(db->conn, sql);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return TRUE;
+	}
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	g_autofree char *copy = g_strdup(msg ? msg : PQerrorMessage(db->conn));
+	classify(db, r, error);
+	if (error && *error && (*error)->code != BB_DB_UNAVAILABLE) {
+		g_clear_error(error);
+		g_set_error(error, BB_DB_ERROR, BB_DB_INTERNAL, "%s", copy);
+	}
+	PQclear(r);
+	return FALSE;
+}
+
+static gboolean exec_simple(bb_db *db, const char *sql, GError **error)
+{
+	PGresult *r = bb_db_exec(db, sql, 0, NULL, error);
+	if (!r)
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+gboolean bb_db_begin(bb_db *db, GError **error) { return exec_simple(db, "BEGIN", error); }
+gboolean bb_db_commit(bb_db *db, GError **error) { return exec_simple(db, "COMMIT", error); }
+
+void bb_db_rollback(bb_db *db)
+{
+	if (!db->conn || db->broken || PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	PGresult *r = PQexec(db->conn, "ROLLBACK");
+	PQclear(r);
+}
+
+gboolean bb_db_ping(bb_db *db)
+{
+	GError *err = NULL;
+	PGresult *r = bb_db_exec(db, "SELECT 1", 0, NULL, &err);
+	g_clear_error(&err);
+	if (!r)
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+guint64 bb_db_error_count(const bb_db *db) { return db->errors; }
+
+const char *bb_db_str(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+gint64 bb_db_int(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? 0 : g_ascii_strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+char *bb_db_array_literal(const char *const *items, int n)
+{
+	GString *s = g_string_new("{");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			g_string_append_c(s, ',');
+		g_string_append_c(s, '"');
+		for (const char *p = items[i]; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c(s, '\\');
+			g_string_append_c(s, *p);
+		}
+		g_string_append_c(s, '"');
+	}
+	g_string_append_c(s, '}');
+	return g_string_free(s, FALSE);
+}

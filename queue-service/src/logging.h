@@ -1,0 +1,24 @@
+/* logging.h: one line per event on stderr: "ts level component message key=value...".
+ * Callers never pass tokens, passwords, citizens' names or concerns. */
+#ifndef BB_LOGGING_H
+#define BB_LOGGING_H
+
+#include <glib.h>
+
+typedef enum bb_log_level {
+	BB_LOG_DEBUG = 0,
+	BB_LOG_INFO,
+	BB_LOG_WARN,
+	BB_LOG_ERROR,
+} bb_log_level;
+
+/* Returns FALSE for an unknown name ("debug", "info", "warn", "error"). */
+gboolean bb_log_set_level_name(const char *name);
+void bb_log(bb_log_level level, const char *component, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+#define bb_debug(comp, ...) bb_log(BB_LOG_DEBUG, comp, __VA_ARGS__)
+#define bb_info(comp, ...) bb_log(BB_LOG_INFO, comp, __VA_ARGS__)
+#define bb_warn(comp, ...) bb_log(BB_LOG_WARN, comp, __VA_ARGS__)
+#define bb_error(comp, ...) bb_log(BB_LOG_ERROR, comp, __VA_ARGS__)
+
+#endif

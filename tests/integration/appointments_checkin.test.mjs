@@ -1,0 +1,267 @@
+// appointments_checkin.test.mjs: check-in through the internal `join` (ordering against
+// interleaved walk-ins; too early, too late, wrong, cancelled codes), offers of free slots when a
+// join is refused (full, closed) or a ticket expires at closing, turning a ticket into an
+// appointment, the clerk's list and no-show, confirmation/cancel/reminder mails through a local
+// SMTP sink (aiosmtpd) with the .ics checked by a real iCalendar parser, and retention.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, clerkOnline, sleep, waitOffice } from '../lib/queue.mjs';
+import { freePort } from '../lib/pg.mjs';
+
+const PYTHON = '/usr/bin/python3';   // Debian's: python3-aiosmtpd, python3-icalendar
+const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
+
+let stack, svc, plugin, token, smtp, maildir;
+
+const sql = (q) => stack.pg.psql(q, 'bb');
+const book = (body) => svc.http('POST', '/api/v1/appointments', { body });
+
+/** The next free slots of an office from today (UTC date is fine: the office is 24/7). */
+async function freeSlots(office, days = 2) {
+  const r = await svc.http('GET', `/api/v1/offices/${office}/slots?days=${days}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body.slots;
+}
+
+function mails() {
+  return JSON.parse(execFileSync(PYTHON, [ICAL, 'maildir', maildir], { encoding: 'utf8' }));
+}
+
+async function waitMails(n, timeoutMs = 15000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const m = mails();
+    if (m.length >= n) return m;
+    if (Date.now() > until) throw new Error(`expected ${n} mails, have ${m.length}`);
+    await sleep(200);
+  }
+}
+
+/** An appointment written straight into the database (e.g. one whose slot is long past). */
+function insertAppointment(office, startSql, code, name = 'Direkt') {
+  const hash = createHash('sha256').update(code).digest('hex');
+  sql(`INSERT INTO appointment_slot (office_id, start_at, capacity, booked) VALUES ('${office}', ${startSql}, 5, 1)
+       ON CONFLICT (office_id, start_at) DO UPDATE SET booked = appointment_slot.booked + 1`);
+  return sql(`INSERT INTO appointment (office_id, start_at, end_at, code_hash, name, erase_after)
+       VALUES ('${office}', ${startSql}, ${startSql} + interval '5 min', '${hash}', '${name}', now() + interval '1 day')
+       RETURNING id`);
+}
+
+before(async () => {
+  maildir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-mail-'));
+  fs.rmdirSync(maildir);
+  const smtpPort = await freePort();
+  smtp = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
+    { stdio: 'ignore' });
+  const closeAt = new Date(Date.now() + 150e3);
+  const hhmm = `${String(closeAt.getUTCHours()).padStart(2, '0')}:${String(closeAt.getUTCMinutes()).padStart(2, '0')}`;
+  stack = await startStack({
+    offices: [
+      { id: 'kfz', prefix: 'KFZ' },
+      { id: 'fs', prefix: 'FS' },
+      { id: 'small', prefix: 'SML', capacity: 1 },
+      // Closes about two minutes after the start (UTC): waiting tickets expire with reason closing.
+      { id: 'late', prefix: 'LAT', timezone: 'UTC', hours: closeAt.getUTCHours() >= 1 && hhmm > '00:10' ? `daily 00:00-${hhmm}` : 'daily 00:00-24:00' },
+    ],
+    clerks: [{ login: 'mueller', offices: ['kfz', 'fs', 'small', 'late'] }],
+    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'termine@landkreis.example', BB_REMINDER_BEFORE_S: '3600' },
+  });
+  svc = stack.svc;
+  sql(`INSERT INTO appointment_policy (office_id, slot_min, capacity, horizon_days, lead_s, share_permille) VALUES
+       ('kfz', 5, 5, 366, 0, 1000), ('fs', 20, 2, 366, 0, 500), ('small', 20, 1, 366, 0, 1000), ('late', 60, 1, 366, 0, 1000)`);
+  plugin = await svc.internal('janus-appt');
+  token = await clerkOnline(svc, plugin, 'mueller', stack.passwords.mueller);
+  for (const id of ['kfz', 'fs', 'small']) await waitOffice(svc, id, (o) => o.status === 'open');
+});
+
+after(async () => {
+  await plugin?.close();
+  await stack?.stop();
+  smtp?.kill('SIGTERM');
+});
+
+test('appointment holders go ahead of walk-ins, among themselves by slot time; walk-ins stay FIFO', async () => {
+  const slots = await freeSlots('kfz');
+  const a1 = (await book({ office: 'kfz', start: slots[0].start, name: 'Anna Früh', concern: 'Pass' })).body;
+  const a2 = (await book({ office: 'kfz', start: slots[1].start, name: 'Bernd Später' })).body;
+  const join = (args) => plugin.request('join', { office: 'kfz', ...args });
+  const w1 = await join({ name: 'Walk 1' });
+  const c2 = await join({ appointment: a2.code.toLowerCase() });
+  const w2 = await join({ name: 'Walk 2' });
+  const c1 = await join({ appointment: a1.code });
+  const w3 = await join({ name: 'Walk 3' });
+  for (const r of [w1, c2, w2, c1, w3]) assert.ok(r.ok, JSON.stringify(r));
+  assert.equal(c1.ticket.priority, 50);
+  assert.equal(c1.ticket.name, 'Anna Früh', 'the ticket takes the appointment name');
+  assert.equal(c1.ticket.concern, 'Pass');
+  assert.equal(c1.ticket.position, 0, 'the earlier slot is first although it checked in later');
+  assert.equal(w3.ticket.position, 4);
+  const q = await plugin.call('queue', { session: token });
+  const kfz = q.offices.find((o) => o.office === 'kfz');
+  const order = kfz.tickets.filter((t) => t.state === 'waiting').map((t) => t.id);
+  assert.deepEqual(order, [c1.ticket.id, c2.ticket.id, w1.ticket.id, w2.ticket.id, w3.ticket.id]);
+  const listed = kfz.appointments.filter((a) => a.ticket === c1.ticket.id || a.ticket === c2.ticket.id);
+  assert.equal(listed.length, 2);
+  assert.ok(listed.every((a) => a.state === 'checked_in'));
+  assert.equal((await svc.http('GET', `/api/v1/appointments/${a1.code}`)).body.state, 'checked_in');
+  const called = await plugin.call('call_next', { session: token });
+  assert.equal(called.ticket.id, c1.ticket.id);
+  // A second check-in with the same code is refused (the ticket's resume token is the way back).
+  const again = await join({ appointment: a1.code });
+  assert.equal(again.ok, false);
+  assert.equal(again.error.code, 'invalid_code');
+  // Cancelling is no longer possible once checked in.
+  assert.equal((await svc.http('DELETE', `/api/v1/appointments/${a2.code}`)).body.error.code, 'illegal_transition');
+});
+
+test('too early, too late, wrong, foreign and cancelled codes get clear errors', async () => {
+  const join = (appointment, office = 'kfz') => plugin.request('join', { office, appointment });
+  const slots = await freeSlots('kfz');
+  const later = slots.find((s) => Date.parse(s.start) > Date.now() + 20 * 60e3);
+  const early = (await book({ office: 'kfz', start: later.start, name: 'Zu Früh' })).body;
+  const r1 = await join(early.code);
+  assert.equal(r1.ok, false);
+  assert.equal(r1.error.code, 'too_early');
+  assert.equal(r1.error.checkin_from, early.checkin_from);
+  assert.equal(r1.error.checkin_from, new Date(Date.parse(later.start) - 900e3).toISOString().replace('.000', ''));
+
+  insertAppointment('kfz', `date_trunc('minute', now()) - interval '30 min'`, 'TTTT-LLLL', 'Zu Spät');
+  const r2 = await join('TTTT-LLLL');
+  assert.equal(r2.error.code, 'too_late');
+  assert.match(r2.error.message, /book a new appointment/);
+
+  assert.equal((await join('2345-6789')).error.code, 'invalid_code');
+  assert.equal((await join('not a code')).error.code, 'invalid_code');
+  assert.equal((await join(early.code, 'fs')).error.code, 'invalid_code', 'code of another office');
+
+  const cancelled = (await book({ office: 'kfz', start: slots[2].start, name: 'Storno' })).body;
+  assert.equal((await svc.http('DELETE', `/api/v1/appointments/${cancelled.code}`)).status, 200);
+  const r3 = await join(cancelled.code);
+  assert.equal(r3.error.code, 'cancelled');
+  // None of these drew a ticket.
+  assert.equal(sql(`SELECT count(*) FROM ticket WHERE name IN ('Zu Früh', 'Zu Spät', 'Storno')`), '0');
+});
+
+test('clerks mark no-shows of started appointments only, in their offices', async () => {
+  const id = insertAppointment('kfz', `date_trunc('minute', now()) - interval '10 min'`, 'NNNN-SSSS', 'Nicht Da');
+  const r = await plugin.call('appointment_no_show', { session: token, appointment: Number(id) });
+  assert.equal(r.appointment.state, 'no_show');
+  assert.equal(r.appointment.name, 'Nicht Da');
+  const twice = await plugin.request('appointment_no_show', { session: token, appointment: Number(id) });
+  assert.equal(twice.error.code, 'illegal_transition');
+  const slots = await freeSlots('kfz');
+  const future = (await book({ office: 'kfz', start: slots.at(-1).start, name: 'Zukunft' })).body;
+  const fid = sql(`SELECT id FROM appointment WHERE name = 'Zukunft'`);
+  const early = await plugin.request('appointment_no_show', { session: token, appointment: Number(fid) });
+  assert.equal(early.error.code, 'illegal_transition');
+  assert.equal((await plugin.request('appointment_no_show', { session: token, appointment: 999999 })).error.code, 'not_found');
+  assert.equal((await plugin.request('appointment_no_show', { session: 'nope', appointment: 1 })).error.code, 'unauthorized');
+  assert.equal((await plugin.request('join', { office: 'kfz', appointment: 'NNNN-SSSS' })).error.code, 'too_late');
+  assert.equal((await svc.http('GET', `/api/v1/appointments/${future.code}`)).body.state, 'booked');
+});
+
+test('refused joins (full, closed) offer the next free slots; a ticket becomes an appointment', async () => {
+  const first = await plugin.call('join', { office: 'small', name: 'Erste', concern: 'Gewerbe anmelden' });
+  const full = await plugin.request('join', { office: 'small', name: 'Zweite' });
+  assert.equal(full.ok, false, JSON.stringify(full));
+  assert.equal(full.error.code, 'full');
+  assert.equal(full.error.slots.length, 5);
+  for (const s of full.error.slots) {
+    assert.deepEqual(Object.keys(s).sort(), ['end', 'local_date', 'local_time', 'remaining', 'start']);
+    assert.ok(Date.parse(s.start) >= Date.now() - 1000);
+  }
+  // The citizen in the waiting room takes an appointment instead, keeping the concern.
+  const r = await book({ office: 'small', start: full.error.slots[0].start, resume_token: first.resume_token });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal(r.body.name, 'Erste');
+  assert.equal(r.body.concern, 'Gewerbe anmelden');
+  assert.equal(sql(`SELECT state FROM ticket WHERE id = ${first.ticket.id}`), 'cancelled', 'left the waiting room');
+  assert.equal(sql(`SELECT from_ticket_id FROM appointment WHERE name = 'Erste'`), String(first.ticket.id));
+  // The taken slot is no longer offered.
+  const again = await plugin.call('join', { office: 'small', name: 'Dritte' });
+  const full2 = await plugin.request('join', { office: 'small', name: 'Vierte' });
+  assert.notEqual(full2.error.slots[0].start, full.error.slots[0].start);
+  // An appointment holder has a reserved place: checking in works although the room is full.
+  insertAppointment('small', `date_trunc('minute', now())`, 'FFFF-UUUU', 'Reserviert');
+  const holder = await plugin.request('join', { office: 'small', appointment: 'FFFF-UUUU' });
+  assert.equal(holder.ok, true, JSON.stringify(holder));
+  assert.equal(holder.ticket.position, 0);
+  await plugin.call('leave', { ticket: holder.ticket.id });
+  await plugin.call('leave', { ticket: again.ticket.id });
+
+  // Closed (no clerk serves 'fs' now): the refusal carries next_opening and slots.
+  await plugin.call('presence', { session: token, state: 'paused' });
+  await plugin.call('presence', { session: token, state: 'offline' });
+  await waitOffice(svc, 'fs', (o) => o.status === 'closed');
+  const closed = await plugin.request('join', { office: 'fs', name: 'Geschlossen' });
+  assert.equal(closed.error.code, 'closed');
+  assert.ok(Array.isArray(closed.error.slots) && closed.error.slots.length === 5);
+  assert.ok('next_opening' in closed.error);
+  await plugin.call('presence', { session: token, state: 'available' });
+});
+
+test('mails: confirmation and cancellation with the .ics, through a local SMTP sink', async () => {
+  const slots = await freeSlots('fs', 3);
+  const start = slots.at(-1).start;
+  const a = await book({ office: 'fs', start, name: 'Mia Mail', contact: 'mia@example.org', concern: 'Führerschein' });
+  assert.equal(a.status, 201);
+  const [m] = await waitMails(1);
+  assert.equal(m.to, 'mia@example.org');
+  assert.match(m.subject, /Terminbestätigung/);
+  assert.match(m.text, new RegExp(a.body.code));
+  assert.equal(m.calendar.method, 'PUBLISH');
+  const ev = m.calendar.events[0];
+  assert.equal(ev.tzid, 'Europe/Berlin');
+  assert.equal(ev.utc, start);
+  assert.equal(ev.local, `${a.body.local_date}T${a.body.local_time}:00`);
+  assert.equal((await svc.http('DELETE', `/api/v1/appointments/${a.body.code}`)).status, 200);
+  const all = await waitMails(2);
+  const cancel = all.find((x) => x.calendar?.method === 'CANCEL');
+  assert.ok(cancel, 'cancellation mail');
+  assert.equal(cancel.calendar.events[0].uid, ev.uid);
+  assert.equal(cancel.calendar.events[0].status, 'CANCELLED');
+  // A phone contact gets no mail and the booking works all the same.
+  assert.equal((await book({ office: 'fs', start: slots.at(-2).start, name: 'Tel', contact: '0851 / 397-0' })).status, 201);
+});
+
+test('janitor: reminder mail, retention of personal fields, closing expiry offers slots', { timeout: 200e3 }, async () => {
+  // Reminder: booked yesterday (simulated) for a slot within reminder_before_s (1 h).
+  const slots = await freeSlots('kfz');
+  const soon = slots.find((s) => Date.parse(s.start) > Date.now() + 30 * 60e3);
+  const r = await book({ office: 'kfz', start: soon.start, name: 'Rita Reminder', contact: 'rita@example.org' });
+  assert.equal(r.status, 201);
+  sql(`UPDATE appointment SET created_at = now() - interval '1 day' WHERE name = 'Rita Reminder'`);
+  // Retention: erase_after is end + appointment_retention_s (default 1 day); make one due.
+  assert.equal(sql(`SELECT extract(epoch FROM erase_after - end_at)::int FROM appointment WHERE name = 'Rita Reminder'`), '86400');
+  const old = insertAppointment('kfz', `date_trunc('minute', now()) - interval '2 days'`, 'RRRR-EEEE', 'Alt Daten');
+  sql(`UPDATE appointment SET contact = 'alt@example.org', concern = 'alt', erase_after = now() - interval '1 s' WHERE id = ${old}`);
+  const lateOpen = sql(`SELECT count(*) FROM office_hours WHERE office_id = 'late' AND close_min < 1440`) !== '0';
+  let waiting = null;
+  if (lateOpen) waiting = await plugin.call('join', { office: 'late', name: 'Bis Schluss' });
+  const until = Date.now() + 170e3;
+  let reminded = false, erased = false, expired = !lateOpen;
+  while (Date.now() < until && !(reminded && erased && expired)) {
+    await sleep(1000);
+    reminded ||= mails().some((m) => /Erinnerung/.test(m.subject));   // Maildir order is arbitrary
+    erased ||= sql(`SELECT coalesce(name, '') || coalesce(contact, '') || coalesce(concern, '') FROM appointment WHERE id = ${old}`) === '';
+    if (!expired) expired = plugin.events.items.some((e) => e.event === 'expired' && e.ticket === waiting.ticket.id);
+  }
+  assert.ok(erased, 'personal fields erased after retention');
+  assert.equal(sql(`SELECT state FROM appointment WHERE id = ${old}`), 'booked', 'the row itself stays');
+  assert.ok(reminded, `reminder mail sent; ${sql(`SELECT reminder_sent_at, created_at, start_at, now() FROM appointment WHERE name = 'Rita Reminder'`)}; ${svc.log.split('\n').filter((l) => /mail|appointments|janitor/.test(l)).join('\n')}`);
+  const rem = mails().find((m) => /Erinnerung/.test(m.subject));
+  assert.equal(rem.to, 'rita@example.org');
+  assert.equal(rem.calendar.events[0].utc, soon.start);
+  assert.notEqual(sql(`SELECT reminder_sent_at FROM appointment WHERE name = 'Rita Reminder'`), '');
+  if (lateOpen) {
+    assert.ok(expired, 'waiting ticket expired at closing');
+    const ev = plugin.events.items.find((e) => e.event === 'expired' && e.ticket === waiting.ticket.id);
+    assert.equal(ev.reason, 'closing');
+    assert.ok(ev.slots.length > 0 && ev.slots.length <= 5, JSON.stringify(ev));
+  }
+});

@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""appointments_ical.py: parse appointment calendars with a real iCalendar parser (Debian's
+python3-icalendar) for the integration tests and print what they mean as JSON.
+
+  appointments_ical.py ics FILE      -> the event of an .ics file
+  appointments_ical.py maildir DIR   -> every mail in a Maildir (from aiosmtpd's Mailbox handler)
+
+The local time is resolved through the file's own VTIMEZONE (to_tz()), not the system's zone
+database, so a wrong VTIMEZONE shows up as a wrong UTC time."""
+import datetime
+import email
+import email.policy
+import json
+import mailbox
+import sys
+
+import icalendar
+
+
+def describe(raw):
+    cal = icalendar.Calendar.from_ical(raw)
+    zones = {str(z['TZID']): z.to_tz() for z in cal.walk('VTIMEZONE')}
+    events = []
+    for ev in cal.walk('VEVENT'):
+        prop = ev.get('DTSTART')
+        tzid = prop.params.get('TZID')
+        naive = prop.dt.replace(tzinfo=None)
+        aware = zones[tzid].localize(naive) if tzid in zones else prop.dt
+        events.append({
+            'tzid': tzid,
+            'local': naive.isoformat(),
+            'utc': aware.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+            'end_local': ev.get('DTEND').dt.replace(tzinfo=None).isoformat(),
+            'summary': str(ev.get('SUMMARY')),
+            'description': str(ev.get('DESCRIPTION')),
+            'status': str(ev.get('STATUS')),
+            'uid': str(ev.get('UID')),
+            'sequence': int(ev.get('SEQUENCE', 0)),
+        })
+    return {'method': str(cal.get('METHOD')), 'zones': sorted(zones), 'events': events}
+
+
+def main():
+    kind, path = sys.argv[1], sys.argv[2]
+    if kind == 'ics':
+        with open(path, 'rb') as f:
+            print(json.dumps(describe(f.read())))
+        return
+    mails = []
+    for msg in mailbox.Maildir(path, factory=None):
+        parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+        item = {'to': parsed['To'], 'from': parsed['From'], 'subject': str(parsed['Subject']),
+                'text': None, 'calendar': None}
+        for part in parsed.walk():
+            ctype = part.get_content_type()
+            if ctype == 'text/plain':
+                item['text'] = part.get_content()
+            elif ctype == 'text/calendar':
+                item['calendar'] = describe(part.get_payload(decode=True))
+        mails.append(item)
+    print(json.dumps(mails))
+
+
+if __name__ == '__main__':
+    main()

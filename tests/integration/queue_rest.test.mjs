@@ -1,0 +1,165 @@
+// queue_rest.test.mjs: public REST API (offices, derived status, healthz, metrics), the live
+// WebSocket (snapshot + coalesced updates), clerk login/logout/me and login rate limiting.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, clerkOnline, waitOffice, sleep } from '../lib/queue.mjs';
+
+let stack, svc, plugin;
+
+// A weekday that is not today (UTC), so an office open only then is closed now.
+const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const otherDay = days[(new Date().getUTCDay() + 3) % 7];
+
+before(async () => {
+  stack = await startStack({
+    offices: [
+      { id: 'kfz', prefix: 'KFZ', capacity: 3 },
+      { id: 'bau', prefix: 'BAU', hours: `${otherDay} 08:00-12:00`, timezone: 'UTC' },
+      { id: 'fs', prefix: 'FS' },
+    ],
+    clerks: [{ login: 'mueller', offices: ['kfz', 'bau'] }, { login: 'kurz', offices: ['fs'] }],
+    env: { BB_PRESENCE_TIMEOUT_S: '3' },
+  });
+  svc = stack.svc;
+  plugin = await svc.internal('janus-rest');
+});
+
+after(async () => {
+  await plugin?.close();
+  await stack?.stop();
+});
+
+test('office list and detail have the documented shape', async () => {
+  const r = await svc.http('GET', '/api/v1/offices');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body.offices.map((o) => o.id), ['bau', 'fs', 'kfz']);
+  const kfz = r.body.offices.find((o) => o.id === 'kfz');
+  assert.deepEqual(Object.keys(kfz).sort(), ['description', 'hours_today', 'id', 'name', 'next_opening', 'status',
+    'timezone', 'wait_estimate', 'waiting'].sort());
+  assert.deepEqual(kfz.name, { de: 'Amt kfz', en: 'Office kfz' });
+  assert.deepEqual(kfz.hours_today, [{ open: '00:00', close: '24:00' }]);
+  assert.equal(kfz.status, 'closed', 'no clerk online yet');
+  const one = await svc.http('GET', '/api/v1/offices/bau');
+  assert.equal(one.status, 200);
+  assert.equal(one.body.status, 'closed');
+  assert.deepEqual(one.body.hours_today, []);
+  assert.match(one.body.next_opening, /^\d{4}-\d\d-\d\dT08:00:00Z$/);
+  const missing = await svc.http('GET', '/api/v1/offices/nope');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error.code, 'not_found');
+});
+
+test('status derivation live: closed -> open -> busy -> full -> closed', async () => {
+  const live = await svc.live();
+  const snap = await live.waitFor((m) => m.type === 'snapshot');
+  assert.equal(snap.offices.length, 3);
+  const token = await clerkOnline(svc, plugin, 'mueller', stack.passwords.mueller);
+  await waitOffice(svc, 'kfz', (o) => o.status === 'open');
+  await live.waitFor((m) => m.type === 'office' && m.office.id === 'kfz' && m.office.status === 'open');
+  // bau stays closed: outside its hours although the clerk is online
+  assert.equal((await svc.http('GET', '/api/v1/offices/bau')).body.status, 'closed');
+  const closed = await plugin.request('join', { office: 'bau' });
+  assert.equal(closed.error.code, 'closed');
+  assert.match(closed.error.next_opening, /T08:00:00Z$/);
+
+  await plugin.call('presence', { session: token, state: 'paused' });
+  await waitOffice(svc, 'kfz', (o) => o.status === 'busy');
+  await plugin.call('presence', { session: token, state: 'available' });
+  await waitOffice(svc, 'kfz', (o) => o.status === 'open');
+
+  // a burst of joins becomes few live updates (coalesced), ending with waiting = 3 and full
+  live.messages.clear();
+  const t0 = Date.now();
+  const joins = await Promise.all([1, 2, 3].map(() => plugin.call('join', { office: 'kfz' })));
+  const full = await live.waitFor((m) => m.type === 'office' && m.office.id === 'kfz' && m.office.status === 'full');
+  assert.equal(full.office.waiting, 3);
+  await sleep(600);
+  const kfzUpdates = live.messages.items.filter((m) => m.type === 'office' && m.office.id === 'kfz' && m.at >= t0);
+  assert.ok(kfzUpdates.length <= 2, `coalesced: ${kfzUpdates.length} updates for 3 joins`);
+  const refused = await plugin.request('join', { office: 'kfz' });
+  assert.equal(refused.error.code, 'full');
+  for (const j of joins) await plugin.call('leave', { ticket: j.ticket.id });
+  await waitOffice(svc, 'kfz', (o) => o.status === 'open' && o.waiting === 0);
+
+  // presence times out without heartbeat (3 s here) -> closed
+  await waitOffice(svc, 'kfz', (o) => o.status === 'closed', 12000);
+  await live.waitFor((m) => m.type === 'office' && m.office.id === 'kfz' && m.office.status === 'closed');
+  await live.close();
+});
+
+test('heartbeat keeps a clerk online', async () => {
+  const token = await clerkOnline(svc, plugin, 'kurz', stack.passwords.kurz);
+  await waitOffice(svc, 'fs', (o) => o.status === 'open');
+  for (let i = 0; i < 8; i++) {
+    await plugin.call('heartbeat', { sessions: [token] });
+    await sleep(700);
+  }
+  assert.equal((await svc.http('GET', '/api/v1/offices/fs')).body.status, 'open');
+});
+
+test('wait estimate appears after enough consultations', async () => {
+  const token = await clerkOnline(svc, plugin, 'kurz', stack.passwords.kurz);
+  for (let i = 0; i < 3; i++) {
+    const t = await plugin.call('join', { office: 'fs' });
+    await plugin.call('call_next', { session: token });
+    await plugin.call('accept', { ticket: t.ticket.id });
+    await sleep(1100);   // durations are whole seconds; 0 s is not a plausible consultation
+    await plugin.call('finish', { session: token, ticket: t.ticket.id, outcome: 'served' });
+    await plugin.call('heartbeat', { sessions: [token] });
+  }
+  await plugin.call('presence', { session: token, state: 'available' });
+  const o = await waitOffice(svc, 'fs', (x) => x.wait_estimate !== null, 2500);
+  assert.equal(typeof o.wait_estimate.min_s, 'number');
+  assert.ok(o.wait_estimate.max_s >= o.wait_estimate.min_s);
+});
+
+test('clerk login, me, logout', async () => {
+  const bad = await svc.http('POST', '/api/v1/clerk/login', { body: { login: 'mueller', password: 'wrong-password' } });
+  assert.equal(bad.status, 401);
+  assert.equal(bad.body.error.code, 'unauthorized');
+  const unknown = await svc.http('POST', '/api/v1/clerk/login', { body: { login: 'nobody', password: 'wrong-password' } });
+  assert.deepEqual(unknown.body, bad.body, 'same answer for unknown login and wrong password');
+  const ok = await svc.http('POST', '/api/v1/clerk/login', { body: { login: 'mueller', password: stack.passwords.mueller } });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.token.length, 43);
+  assert.equal(ok.body.clerk.login, 'mueller');
+  assert.match(ok.body.expires_at, /Z$/);
+  const auth = { authorization: `Bearer ${ok.body.token}` };
+  const me = await svc.http('GET', '/api/v1/clerk/me', { headers: auth });
+  assert.deepEqual(me.body.clerk.offices, ['bau', 'kfz']);
+  const out = await svc.http('POST', '/api/v1/clerk/logout', { headers: auth });
+  assert.equal(out.status, 204);
+  const after_ = await svc.http('GET', '/api/v1/clerk/me', { headers: auth });
+  assert.equal(after_.status, 401);
+  const noAuth = await svc.http('GET', '/api/v1/clerk/me');
+  assert.equal(noAuth.status, 401);
+});
+
+test('login guessing is rate limited per login with Retry-After', async () => {
+  let limited;
+  for (let i = 0; i < 8 && !limited; i++) {
+    const r = await svc.http('POST', '/api/v1/clerk/login', { body: { login: 'kurz', password: `guess-${i}` } });
+    if (r.status === 429) limited = r;
+    else assert.equal(r.status, 401);
+  }
+  assert.ok(limited, 'a 429 after repeated failures');
+  assert.equal(limited.body.error.code, 'rate_limited');
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  // even the right password is refused while blocked
+  const right = await svc.http('POST', '/api/v1/clerk/login', { body: { login: 'kurz', password: stack.passwords.kurz } });
+  assert.equal(right.status, 429);
+});
+
+test('healthz and metrics', async () => {
+  const h = await svc.http('GET', '/healthz');
+  assert.equal(h.status, 200);
+  assert.deepEqual(h.body, { status: 'ok' });
+  const m = await svc.http('GET', '/metrics');
+  assert.equal(m.status, 200);
+  assert.match(m.body, /^bb_tickets\{state="done"\} \d+$/m);
+  assert.match(m.body, /^bb_tickets_created_total \d+$/m);
+  assert.match(m.body, /^bb_calls_total [1-9]\d*$/m);
+  assert.match(m.body, /^bb_http_requests_total\{code="200"\} \d+$/m);
+  assert.match(m.body, /^bb_ws_connections\{kind="internal"\} 1$/m);
+  assert.match(m.body, /^bb_db_errors_total \d+$/m);
+});
