@@ -1,0 +1,230 @@
+/* bb_events.c: routes queue-service events to citizens and clerks (handler thread).
+ * Privacy rule: a citizen only ever hears about its own ticket (position, estimate) and its
+ * office's broadcasts; names and concerns of other people go only to clerks of that office. */
+#include "bb_events.h"
+#include "bb_consultation.h"
+#include "bb_plugin.h"
+#include "bb_request.h"
+
+#include <janus/debug.h>
+
+static gboolean alive(bb_session *s) {
+	return s && !g_atomic_int_get(&s->destroyed);
+}
+
+void bb_events_check_almost(bb_session *citizen) {
+	if(citizen->almost_sent || citizen->position < 0 ||
+			citizen->position > bb_ctx.settings.almost_position)
+		return;
+	citizen->almost_sent = TRUE;
+	bb_push(citizen, "almost", json_pack("{si}", "position", citizen->position), NULL);
+}
+
+/* One ticket of an office_queue event, for the citizen who holds it. */
+static void update_citizen(json_t *ticket, json_t *office_estimate, const char *status) {
+	json_t *id = json_object_get(ticket, "id");
+	if(!json_is_integer(id))
+		return;
+	bb_session *s = bb_registry_ticket_owner(json_integer_value(id));
+	if(!s)
+		return;
+	json_t *position = json_object_get(ticket, "position");
+	json_t *estimate = json_object_get(ticket, "estimate");
+	if(!estimate)
+		estimate = office_estimate ? office_estimate : json_null();
+	const char *state = json_string_value(json_object_get(ticket, "state"));
+	if(alive(s) && bb_session_state(s) == BB_STATE_WAITING && json_is_integer(position) &&
+			(!state || strcmp(state, "waiting") == 0)) {
+		int p = (int)json_integer_value(position);
+		if(p != s->position || !s->estimate || !json_equal(estimate, s->estimate)) {
+			s->position = p;
+			if(s->estimate)
+				json_decref(s->estimate);
+			s->estimate = json_incref(estimate);
+			g_mutex_lock(&s->lock);
+			char *number = g_strdup(s->ticket_number);
+			g_mutex_unlock(&s->lock);
+			bb_push(s, "position", json_pack("{s:s?sisOs:s?}", "ticket", number, "position", p,
+				"estimate", estimate, "status", status), NULL);
+			g_free(number);
+			bb_events_check_almost(s);
+		}
+	}
+	bb_session_unref(s);
+}
+
+static void on_office_queue(json_t *event) {
+	const char *office = json_string_value(json_object_get(event, "office"));
+	const char *status = json_string_value(json_object_get(event, "status"));
+	json_t *tickets = json_object_get(event, "tickets");
+	if(!office || !json_is_array(tickets))
+		return;
+	size_t i;
+	json_t *ticket;
+	json_array_foreach(tickets, i, ticket)
+		update_citizen(ticket, json_object_get(event, "estimate"), status);
+	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
+	json_t *snapshot = NULL;
+	for(guint c = 0; c < clerks->len; c++) {
+		bb_session *clerk = g_ptr_array_index(clerks, c);
+		if(!alive(clerk) || !g_atomic_int_get(&clerk->queue_live) || !bb_session_serves(clerk, office))
+			continue;
+		if(!snapshot) {
+			snapshot = json_deep_copy(event);
+			json_object_del(snapshot, "event");
+		}
+		bb_push(clerk, "queue", json_pack("{s[O]}", "offices", snapshot), NULL);
+	}
+	if(snapshot)
+		json_decref(snapshot);
+	g_ptr_array_free(clerks, TRUE);
+}
+
+static void on_arrival(json_t *event) {
+	const char *office = json_string_value(json_object_get(event, "office"));
+	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
+	for(guint c = 0; c < clerks->len; c++) {
+		bb_session *clerk = g_ptr_array_index(clerks, c);
+		if(alive(clerk) && bb_session_serves(clerk, office))
+			bb_push(clerk, "arrival", json_pack("{s:s?s:O?}", "office", office,
+				"ticket", json_object_get(event, "ticket")), NULL);
+	}
+	g_ptr_array_free(clerks, TRUE);
+}
+
+static void on_broadcast(json_t *event) {
+	const char *office = json_string_value(json_object_get(event, "office"));
+	if(!office)
+		return;
+	GPtrArray *all = bb_registry_snapshot(BB_ROLE_CITIZEN);
+	for(guint i = 0; i < all->len; i++) {
+		bb_session *s = g_ptr_array_index(all, i);
+		bb_state st = bb_session_state(s);
+		if(!alive(s) || (st != BB_STATE_WAITING && st != BB_STATE_CALLED))
+			continue;
+		g_mutex_lock(&s->lock);
+		gboolean here = s->office && strcmp(s->office, office) == 0;
+		g_mutex_unlock(&s->lock);
+		if(here)
+			bb_push(s, "broadcast", json_pack("{s:O?s:O?}", "text", json_object_get(event, "text"),
+				"from", json_object_get(event, "from")), NULL);
+	}
+	g_ptr_array_free(all, TRUE);
+}
+
+/* The clerk holding a ticket on this node, referenced, or NULL. */
+static bb_session *clerk_of_ticket(gint64 ticket_id) {
+	bb_session *found = NULL;
+	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
+	for(guint c = 0; c < clerks->len && !found; c++) {
+		bb_session *clerk = g_ptr_array_index(clerks, c);
+		if(clerk->ticket_id == ticket_id)
+			found = bb_session_ref(clerk);
+	}
+	g_ptr_array_free(clerks, TRUE);
+	return found;
+}
+
+/* no_show and expired: the service ended a ticket on its own (timeouts). Both sides on this
+ * node hear about it and are set free. */
+static void ticket_ended(json_t *event, const char *citizen_event, const char *clerk_event) {
+	json_t *id = json_object_get(event, "ticket");
+	if(!json_is_integer(id))
+		return;
+	gint64 ticket_id = json_integer_value(id);
+	bb_session *citizen = bb_registry_ticket_owner(ticket_id);
+	bb_session *clerk = clerk_of_ticket(ticket_id);
+	if(clerk && bb_session_state(clerk) != BB_STATE_GONE) {
+		if(bb_session_state(clerk) == BB_STATE_IN_CONSULTATION && clerk->partner)
+			bb_consultation_end_media(clerk, clerk->partner, citizen_event, clerk);
+		else
+			bb_consultation_close_pc(clerk);
+		bb_push(clerk, clerk_event, json_pack("{sIs:O?}", "ticket", (json_int_t)ticket_id,
+			"number", json_object_get(event, "number")), NULL);
+		(void)bb_session_set_state(clerk, BB_STATE_IDLE);
+		if(clerk->partner)
+			bb_consultation_release(clerk, clerk->partner);
+	}
+	if(citizen && alive(citizen)) {
+		json_t *fields = json_object();
+		if(json_object_get(event, "reason"))
+			json_object_set(fields, "reason", json_object_get(event, "reason"));
+		json_object_set_new(fields, "slots", json_object_get(event, "slots") ?
+			json_incref(json_object_get(event, "slots")) : json_array());
+		bb_push(citizen, citizen_event, fields, NULL);
+		if(bb_session_state(citizen) != BB_STATE_IDLE)
+			(void)bb_session_set_state(citizen, BB_STATE_IDLE);
+		bb_consultation_close_pc(citizen);
+		bb_registry_unbind_ticket(citizen);
+	}
+	if(citizen)
+		bb_session_unref(citizen);
+	if(clerk)
+		bb_session_unref(clerk);
+}
+
+static void on_no_show(json_t *event) {
+	ticket_ended(event, "no_show", "no_show");
+}
+
+static void on_expired(json_t *event) {
+	ticket_ended(event, "expired", "expired");
+}
+
+/* The catalogue of queue-service events (docs/internal-api.md). */
+static const struct {
+	const char *name;
+	void (*handler)(json_t *event);
+} handlers[] = {
+	{ "office_queue", on_office_queue },
+	{ "arrival", on_arrival },
+	{ "broadcast", on_broadcast },
+	{ "no_show", on_no_show },
+	{ "expired", on_expired },
+};
+
+void bb_events_dispatch(json_t *event) {
+	const char *name = json_string_value(json_object_get(event, "event"));
+	for(size_t i = 0; name && i < G_N_ELEMENTS(handlers); i++) {
+		if(strcmp(handlers[i].name, name) == 0) {
+			handlers[i].handler(event);
+			return;
+		}
+	}
+	JANUS_LOG(LOG_VERB, "[%s] ignoring queue-service event %s\n", BB_PACKAGE, name ? name : "?");
+}
+
+/* Everyone who depends on the queue service right now: citizens with a ticket and clerks. */
+static void tell_dependents(const char *event) {
+	GPtrArray *all = bb_registry_snapshot(-1);
+	for(guint i = 0; i < all->len; i++) {
+		bb_session *s = g_ptr_array_index(all, i);
+		if(alive(s) && (bb_session_role(s) == BB_ROLE_CLERK || s->ticket_id != 0))
+			bb_push(s, event, NULL, NULL);
+	}
+	g_ptr_array_free(all, TRUE);
+}
+
+void bb_events_queue_down(void) {
+	tell_dependents("queue_unavailable");
+}
+
+/* Back online: say so, and give live clerks a fresh snapshot (events may have been missed).
+ * Citizens get their current positions from the office_queue events the service sends for
+ * the tickets listed in hello. */
+void bb_events_queue_up(void) {
+	tell_dependents("queue_available");
+	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
+	for(guint c = 0; c < clerks->len; c++) {
+		bb_session *clerk = g_ptr_array_index(clerks, c);
+		if(!alive(clerk) || !g_atomic_int_get(&clerk->queue_live))
+			continue;
+		bb_qc_reply reply;
+		bb_qc_call(bb_ctx.qc, "queue", json_pack("{so}", "session", bb_clerk_token_json(clerk)), &reply);
+		if(reply.ok)
+			bb_push(clerk, "queue", json_pack("{so}", "offices",
+				json_object_get(reply.body, "offices") ? json_incref(json_object_get(reply.body, "offices")) : json_array()), NULL);
+		bb_qc_reply_clear(&reply);
+	}
+	g_ptr_array_free(clerks, TRUE);
+}

@@ -1,0 +1,120 @@
+/* bb_media.c: the media hot path: RTP/RTCP/data relay between the two handles of a consultation.
+ * Runs on each handle's Janus loop thread. No mutex, no allocation: the peer is an atomic
+ * pointer kept alive by bb_consultation.c (see set_peer there); flags are atomics. Nothing is
+ * ever written to disk: there is no recording code in this plugin. */
+#include "bb_plugin.h"
+#include "bb_session.h"
+
+#include <janus/debug.h>
+#include <janus/rtcp.h>
+
+/* The session of a handle without taking the registry lock: Janus keeps plugin_handle valid
+ * until destroy_session returns, and media callbacks stop before that. */
+static inline bb_session *session_of(janus_plugin_session *handle) {
+	if(!handle || g_atomic_int_get(&handle->stopped))
+		return NULL;
+	bb_session *s = handle->plugin_handle;
+	if(!s || g_atomic_int_get(&s->destroyed))
+		return NULL;
+	return s;
+}
+
+/* The peer to relay to, if the consultation is running and the peer is still there. */
+static inline bb_session *peer_of(bb_session *s) {
+	bb_session *peer = g_atomic_pointer_get(&s->peer);
+	if(!peer || g_atomic_int_get(&peer->destroyed) || !g_atomic_int_get(&peer->webrtc_up))
+		return NULL;
+	return peer;
+}
+
+void bb_media_setup(janus_plugin_session *handle) {
+	bb_session *s = session_of(handle);
+	if(!s)
+		return;
+	g_atomic_int_set(&s->webrtc_up, 1);
+	JANUS_LOG(LOG_VERB, "[%s] %p: PeerConnection up\n", BB_PACKAGE, (void *)handle);
+	/* PLI on start: each side asks the other for a keyframe so the picture appears at once */
+	bb_session *peer = peer_of(s);
+	if(peer) {
+		bb_ctx.gateway->send_pli(peer->handle);
+		bb_ctx.gateway->send_pli(handle);
+	}
+}
+
+void bb_media_incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet) {
+	if(g_atomic_int_get(&bb_ctx.stopping))
+		return;
+	bb_session *s = session_of(handle);
+	if(!s)
+		return;
+	bb_session *peer = peer_of(s);
+	if(!peer)
+		return;
+	g_atomic_int_inc(&s->packets_in);
+	/* same mindex on both sides: the citizen's PeerConnection mirrors the clerk's offer */
+	bb_ctx.gateway->relay_rtp(peer->handle, packet);
+}
+
+void bb_media_incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet) {
+	if(g_atomic_int_get(&bb_ctx.stopping))
+		return;
+	bb_session *s = session_of(handle);
+	if(!s)
+		return;
+	bb_session *peer = peer_of(s);
+	if(!peer)
+		return;
+	/* A REMB from this receiver limits what its peer sends: cap it by the bitrate slow_link
+	 * chose for the peer (and the configured maximum). */
+	guint32 cap = g_atomic_int_get(&peer->bitrate);
+	if(bb_ctx.settings.max_bitrate && (!cap || cap > bb_ctx.settings.max_bitrate))
+		cap = bb_ctx.settings.max_bitrate;
+	if(cap && janus_rtcp_get_remb(packet->buffer, packet->length) > cap)
+		janus_rtcp_cap_remb(packet->buffer, packet->length, cap);
+	bb_ctx.gateway->relay_rtcp(peer->handle, packet);
+}
+
+void bb_media_incoming_data(janus_plugin_session *handle, janus_plugin_data *packet) {
+	if(g_atomic_int_get(&bb_ctx.stopping))
+		return;
+	bb_session *s = session_of(handle);
+	if(!s || !packet->buffer || packet->length == 0)
+		return;
+	bb_session *peer = peer_of(s);
+	if(!peer)
+		return;
+	/* chat, real-time text and file chunks: relayed as they are, never stored */
+	bb_ctx.gateway->relay_data(peer->handle, packet);
+}
+
+void bb_media_data_ready(janus_plugin_session *handle) {
+	/* nothing buffered: data is relayed only while both sides are connected */
+}
+
+/* Packet loss reported by the core. uplink: loss on what this handle sends to us, so ask it
+ * (REMB to its handle) to send less; otherwise its peer sends more than this handle's link
+ * carries, so lower the peer's bitrate. Halve each time, never below min_bitrate. */
+void bb_media_slow_link(janus_plugin_session *handle, int mindex, gboolean video, gboolean uplink) {
+	bb_session *s = session_of(handle);
+	if(!s || !video)
+		return;
+	bb_session *sender = uplink ? s : peer_of(s);
+	if(!sender)
+		return;
+	guint32 current = g_atomic_int_get(&sender->bitrate);
+	if(!current)
+		current = bb_ctx.settings.max_bitrate ? bb_ctx.settings.max_bitrate : 1024000;
+	guint32 lower = MAX(current / 2, bb_ctx.settings.min_bitrate);
+	g_atomic_int_set(&sender->bitrate, lower);
+	bb_ctx.gateway->send_remb(sender->handle, lower);
+	JANUS_LOG(LOG_INFO, "[%s] %p: slow link (%s, mindex %d), sender capped at %u bit/s\n", BB_PACKAGE,
+		(void *)handle, uplink ? "uplink" : "downlink", mindex, lower);
+}
+
+void bb_media_hangup(janus_plugin_session *handle) {
+	bb_session *s = session_of(handle);
+	if(!s)
+		return;
+	g_atomic_int_set(&s->webrtc_up, 0);
+	bb_work_push(BB_WORK_MEDIA_HANGUP, bb_session_ref(s), NULL, NULL, NULL);
+}

@@ -1,0 +1,332 @@
+// signalling.test.mjs: every plugin request against real Janus + queue service + PostgreSQL (Janus WS API, synthetic SDP).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { JanusClient, fakeOffer, fakeAnswer, PLUGIN, SLOW } from '../lib/janus.mjs';
+import { startStack, sleep, until } from './stack.mjs';
+
+let stack;
+let client;
+
+test.before(async () => {
+  stack = await startStack('signalling');
+  client = await JanusClient.connect(stack.janus.wsUrl);
+  await client.createSession();
+  await until(() => queueUp(), { timeoutMs: 15000 * SLOW, what: 'plugin connected to the queue service' });
+});
+
+test.after(async () => {
+  await client?.destroy();
+  client?.close();
+  await sleep(500);   // let the plugin finish the handles the session destroy ended
+  const exit = await stack?.stop();
+  // a clean exit (no crash, no signal) after everything the suite threw at the plugin
+  assert.equal(exit?.signal ?? null, null, 'Janus exited cleanly');
+});
+
+async function stats() {
+  const r = await stack.janus.admin({ janus: 'message_plugin', plugin: PLUGIN, request: { request: 'stats' } });
+  return r.response;
+}
+async function queueUp() {
+  return (await stats())?.queue_service?.available === true;
+}
+
+async function citizen(fields = {}) {
+  const h = await client.attach();
+  const r = await h.request({ request: 'join', office: stack.queue.office, ...fields });
+  assert.equal(r.data.buergerbuero, 'joined', JSON.stringify(r.data));
+  h.ticket = r.data.ticket;
+  h.resumeToken = r.data.resume_token;
+  return h;
+}
+
+async function clerk() {
+  const h = await client.attach();
+  const r = await h.request({ request: 'login', token: await stack.queue.clerkToken() });
+  assert.equal(r.data.buergerbuero, 'logged_in', JSON.stringify(r.data));
+  const p = await h.request({ request: 'presence', state: 'available' });
+  assert.equal(p.data.buergerbuero, 'presence', JSON.stringify(p.data));
+  return h;
+}
+
+function assertError(r, code, request) {
+  assert.equal(r.data.buergerbuero, 'error', JSON.stringify(r.data));
+  assert.equal(r.data.error_code, code, JSON.stringify(r.data));
+  if (request) assert.equal(r.data.request, request);
+}
+
+// The clerk calls the next citizen and the citizen accepts; returns the clerk's `calling` ticket.
+async function consult(c, k) {
+  const calling = await k.request({ request: 'call_next' }, fakeOffer());
+  assert.equal(calling.data.buergerbuero, 'calling', JSON.stringify(calling.data));
+  const called = await c.event('called');
+  assert.equal(called.jsep?.type, 'offer');
+  c.offerSdp = called.jsep.sdp;
+  assert.ok(called.data.clerk);
+  const acc = await c.request({ request: 'accept' }, fakeAnswer(called.jsep.sdp));
+  assert.equal(acc.data.buergerbuero, 'accepted', JSON.stringify(acc.data));
+  const accepted = await k.event('accepted');
+  assert.equal(accepted.jsep?.type, 'answer');
+  await c.event('consultation');
+  await k.event('consultation');
+  return calling.data.ticket;
+}
+
+async function cleanup(...handles) {
+  for (const h of handles) await h.detach().catch(() => {});
+}
+
+test('citizen join, position, leave', async () => {
+  const a = await citizen({ name: 'Erika', concern: 'Ummeldung' });
+  assert.match(a.ticket.number, /\S/);
+  assert.equal(a.ticket.office, stack.queue.office);
+  assert.equal(typeof a.ticket.position, 'number');
+  assert.ok(a.resumeToken);
+  const again = await a.request({ request: 'join', office: stack.queue.office });
+  assertError(again, 4706, 'join');
+  const left = await a.request({ request: 'leave' });
+  assert.equal(left.data.buergerbuero, 'left');
+  assertError(await a.request({ request: 'leave' }), 4706);
+  await cleanup(a);
+});
+
+test('full consultation: call_next, accept, renegotiate, hangup, finish', async () => {
+  const c = await citizen({ name: 'Max' });
+  const k = await clerk();
+  const q = await k.request({ request: 'queue' });
+  assert.equal(q.data.buergerbuero, 'queue');
+  assert.ok(Array.isArray(q.data.offices));
+  const ticket = await consult(c, k);
+  assert.equal(ticket.number, c.ticket.number);
+  // screen sharing: the clerk renegotiates, the citizen answers through accept
+  const reneg = k.request({ request: 'renegotiate' }, fakeOffer());
+  reneg.catch(() => {});
+  const offer = await c.event('renegotiate');
+  assert.equal(offer.jsep?.type, 'offer');
+  const ans = await c.request({ request: 'accept' }, fakeAnswer(offer.jsep.sdp));
+  assert.equal(ans.data.buergerbuero, 'renegotiated');
+  const renegotiated = await reneg;   // the answer to the clerk's renegotiate request
+  assert.equal(renegotiated.data.buergerbuero, 'renegotiated');
+  assert.equal(renegotiated.jsep?.type, 'answer');
+  // a network drop on the citizen's side: ICE restart of the citizen's PeerConnection only
+  const restart = await c.request({ request: 'restart' });
+  assert.equal(restart.data.buergerbuero, 'renegotiate', JSON.stringify(restart.data));
+  assert.equal(restart.jsep?.type, 'offer');
+  const ufrag = (sdp) => /a=ice-ufrag:(\S+)/.exec(sdp)[1];
+  assert.notEqual(ufrag(restart.jsep.sdp), ufrag(c.offerSdp), 'fresh ICE credentials');
+  const restarted = await c.request({ request: 'accept' }, fakeAnswer(restart.jsep.sdp));
+  assert.equal(restarted.data.buergerbuero, 'restarted', JSON.stringify(restarted.data));
+  assert.equal(k.has('renegotiated'), false);
+  // the citizen hangs up; the clerk hears it and finishes
+  const hung = await c.request({ request: 'hangup' });
+  assert.equal(hung.data.buergerbuero, 'hungup');
+  assert.equal((await k.event('hangup')).data.reason, 'citizen');
+  const fin = await k.request({ request: 'finish', outcome: 'served' });
+  assert.equal(fin.data.buergerbuero, 'finished', JSON.stringify(fin.data));
+  assert.equal((await c.event('finished')).data.outcome, 'served');
+  // both PeerConnections were closed by the plugin: Janus reports the hangup to each
+  await c.next((e) => e.janus === 'hangup');
+  await k.next((e) => e.janus === 'hangup');
+  await cleanup(c, k);
+});
+
+test('clerk hangup, requeue and transfer put the citizen back', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await consult(c, k);
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  assert.equal((await c.event('hangup')).data.reason, 'clerk');
+  const rq = await k.request({ request: 'requeue' });
+  assert.equal(rq.data.buergerbuero, 'requeued', JSON.stringify(rq.data));
+  assert.equal(typeof (await c.event('requeued')).data.position, 'number');
+  // call again and transfer to the other office
+  await consult(c, k);
+  const tr = await k.request({ request: 'transfer', office: stack.queue.otherOffice });
+  assert.equal(tr.data.buergerbuero, 'transferred', JSON.stringify(tr.data));
+  const moved = await c.event('transferred');
+  assert.equal(moved.data.office, stack.queue.otherOffice);
+  assert.equal((await c.request({ request: 'leave' })).data.buergerbuero, 'left');
+  await cleanup(c, k);
+});
+
+test('call a ticket by id; clerk withdraws the call', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  const q = await k.request({ request: 'queue' });
+  const all = q.data.offices.flatMap((o) => o.tickets || []);
+  const mine = all.find((t) => t.number === c.ticket.number);
+  assert.ok(mine, 'the citizen is in the clerk queue snapshot');
+  const calling = await k.request({ request: 'call', ticket: mine.id }, fakeOffer());
+  assert.equal(calling.data.buergerbuero, 'calling', JSON.stringify(calling.data));
+  await c.event('called');
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  assert.equal((await c.event('hangup')).data.reason, 'clerk');
+  await c.event('requeued');
+  assert.equal((await c.request({ request: 'leave' })).data.buergerbuero, 'left');
+  await cleanup(c, k);
+});
+
+test('broadcast reaches citizens waiting in that office', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  const r = await k.request({ request: 'broadcast', office: stack.queue.office, text: 'Bitte 10 Minuten Geduld' });
+  assert.equal(r.data.buergerbuero, 'broadcasted', JSON.stringify(r.data));
+  const b = await c.event('broadcast');
+  assert.equal(b.data.text, 'Bitte 10 Minuten Geduld');
+  assertError(await k.request({ request: 'broadcast', office: 'not-mine', text: 'x' }), 4705);
+  assertError(await k.request({ request: 'broadcast', office: stack.queue.office, text: 'ü'.repeat(281) }), 4703);
+  await c.request({ request: 'leave' });
+  await cleanup(c, k);
+});
+
+test('clerk sees arrivals and live queue updates', async () => {
+  const k = await clerk();
+  await k.request({ request: 'queue' });
+  const c = await citizen();
+  const arrival = await k.event('arrival');
+  assert.equal(arrival.data.office, stack.queue.office);
+  await k.event('queue');
+  await c.request({ request: 'leave' });
+  await cleanup(c, k);
+});
+
+test('role checks: citizens cannot send clerk requests, clerks cannot join', async () => {
+  const h = await client.attach();
+  for (const request of ['presence', 'queue', 'call_next', 'call', 'finish', 'transfer', 'requeue', 'broadcast', 'renegotiate']) {
+    const r = await h.request({ request, state: 'available', ticket: 1, outcome: 'served', office: 'x', text: 'x' });
+    assertError(r, 4705, request);
+  }
+  assertError(await h.request({ request: 'login', token: 'wrong-token' }), 4704, 'login');
+  const k = await clerk();
+  assertError(await k.request({ request: 'join', office: stack.queue.office }), 4705, 'join');
+  assertError(await k.request({ request: 'restart' }), 4705, 'restart');
+  assertError(await k.request({ request: 'leave' }), 4705, 'leave');
+  assertError(await h.request({ request: 'restart' }), 4706, 'restart');
+  assertError(await k.request({ request: 'finish', outcome: 'served' }), 4706);
+  assertError(await k.request({ request: 'presence', state: 'dancing' }), 4701);
+  await cleanup(h, k);
+});
+
+test('resume token: a new handle takes over the ticket and its place', async () => {
+  const a = await citizen();
+  const b = await client.attach();
+  const r = await b.request({ request: 'join', office: stack.queue.office, resume_token: a.resumeToken });
+  assert.equal(r.data.buergerbuero, 'joined', JSON.stringify(r.data));
+  assert.equal(r.data.resumed, true);
+  assert.equal(r.data.ticket.number, a.ticket.number);
+  assert.notEqual(r.data.resume_token, a.resumeToken);
+  await a.event('taken_over');
+  assertError(await a.request({ request: 'leave' }), 4706);
+  // a handle that disappears while waiting keeps the ticket for the grace period
+  await b.detach();
+  await sleep(300);
+  const c = await client.attach();
+  const r2 = await c.request({ request: 'join', office: stack.queue.office, resume_token: r.data.resume_token });
+  assert.equal(r2.data.buergerbuero, 'joined', JSON.stringify(r2.data));
+  assert.equal(r2.data.ticket.number, a.ticket.number);
+  assertError(await c.request({ request: 'join', office: stack.queue.office, resume_token: 'bogus-token' }), 4706);
+  const d = await client.attach();
+  assertError(await d.request({ request: 'join', office: stack.queue.office, resume_token: 'bogus-token' }), 4710);
+  await c.request({ request: 'leave' });
+  await cleanup(a, c, d);
+});
+
+test('malformed requests get errors and never hurt Janus', async () => {
+  const h = await client.attach();
+  const cases = [
+    [{ request: 'no_such_request' }, 4702],
+    [{ request: 'x'.repeat(5000) }, 4702],
+    [{ request: 42 }, 4701],
+    [{}, 4701],
+    [{ request: 'join' }, 4701],
+    [{ request: 'join', office: 7 }, 4701],
+    [{ request: 'join', office: '' }, 4701],
+    [{ request: 'join', office: ['kfz'] }, 4701],
+    [{ request: 'join', office: 'kfz', name: { a: 1 } }, 4701],
+    [{ request: 'join', office: 'kfz', name: 'n'.repeat(81) }, 4703],
+    [{ request: 'join', office: 'kfz', concern: 'c'.repeat(100000) }, 4703],
+    [{ request: 'join', office: 'o'.repeat(1000000) }, 4703],
+    [{ request: 'login' }, 4701],
+    [{ request: 'login', token: null }, 4701],
+    [{ request: 'login', token: 't'.repeat(300) }, 4703],
+    [{ request: 'accept' }, 4715],
+    [{ request: 'hangup' }, 4706],
+  ];
+  for (const [body, code] of cases) {
+    const r = await h.request(body);
+    assertError(r, code);
+  }
+  // a JSEP of the wrong type
+  assertError(await h.request({ request: 'accept' }, fakeOffer()), 4715);
+  // the office must exist
+  assertError(await h.request({ request: 'join', office: 'no-such-office' }), 4711);
+  // deeply nested JSON is refused by Janus or by us, never a crash
+  let deep = 'x';
+  for (let i = 0; i < 500; i++) deep = [deep];
+  await h.request({ request: 'join', office: 'kfz', name: deep }).catch(() => {});
+  // Janus is still alive and the plugin still works
+  const info = await client.send({ janus: 'info' });
+  assert.ok(info.plugins[PLUGIN]);
+  const ok = await h.request({ request: 'join', office: stack.queue.office });
+  assert.equal(ok.data.buergerbuero, 'joined');
+  await h.request({ request: 'leave' });
+  await cleanup(h);
+});
+
+test('admin API: stats and query_session show no personal data', async () => {
+  const c = await citizen({ name: 'Geheim Name', concern: 'Geheimes Anliegen' });
+  const s = await stats();
+  assert.equal(s.buergerbuero, 'stats');
+  assert.ok(s.sessions >= 1);
+  const info = await stack.janus.admin({ janus: 'handle_info', session_id: client.sessionId, handle_id: c.id });
+  const ps = info.info.plugin_specific;
+  assert.equal(ps.role, 'citizen');
+  assert.equal(ps.state, 'waiting');
+  assert.equal(ps.ticket, c.ticket.number);
+  assert.doesNotMatch(JSON.stringify(info), /Geheim/);
+  assert.doesNotMatch(stack.janus.log(), /Geheim/);
+  await c.request({ request: 'leave' });
+  await cleanup(c);
+});
+
+test('no-show: a called citizen who never answers', { timeout: 60000 * SLOW }, async (t) => {
+  if (stack.queue.external) return t.skip('needs the harness queue service (short no-show timeout)');
+  const c = await citizen();
+  const k = await clerk();
+  const calling = await k.request({ request: 'call_next' }, fakeOffer());
+  assert.equal(calling.data.buergerbuero, 'calling');
+  await c.event('called');
+  const ns = await k.event('no_show', 45000);
+  assert.equal(ns.data.ticket, calling.data.ticket.id);
+  await c.event('no_show', 5000);
+  // a late answer is refused: by the Janus core (the PeerConnection was closed) or by us
+  const late = await c.request({ request: 'accept' }, fakeAnswer(fakeOffer().sdp)).catch((e) => e);
+  if (late instanceof Error) assert.ok(late.janus, String(late));
+  else assertError(late, 4706);
+  // the clerk is free again
+  assertError(await k.request({ request: 'hangup' }), 4706);
+  await cleanup(c, k);
+});
+
+test('queue service restart: citizens keep tickets and get positions again', { timeout: 90000 * SLOW }, async (t) => {
+  if (!stack.queue.restart) return t.skip('needs the harness queue service (restart)');
+  const a = await citizen();
+  const b = await citizen();
+  const k = await clerk();
+  await stack.queue.stopService();
+  await a.event('queue_unavailable', 15000);
+  await b.event('queue_unavailable', 15000);
+  await k.event('queue_unavailable', 15000);
+  const x = await client.attach();
+  assertError(await x.request({ request: 'join', office: stack.queue.office }), 4707);
+  await stack.queue.restart();
+  await a.event('queue_available', 30000);
+  await b.event('queue_available', 30000);
+  await until(() => queueUp(), { timeoutMs: 30000 * SLOW, what: 'reconnect' });
+  // b is still in the queue: a leaves, b moves up and hears its new position
+  assert.equal((await a.request({ request: 'leave' })).data.buergerbuero, 'left');
+  const pos = await b.event('position', 15000);
+  assert.equal(typeof pos.data.position, 'number');
+  assert.equal((await b.request({ request: 'leave' })).data.buergerbuero, 'left');
+  await cleanup(a, b, k, x);
+});
