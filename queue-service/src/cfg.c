@@ -1,5 +1,7 @@
 /* cfg.c: configuration keys as one table: defaults, `key = value` file, env overrides, help. */
 #include "cfg.h"
+#include "client_addr.h"
+#include "ice.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -64,6 +66,16 @@ static const cfg_key keys[] = {
 	 "SMTP server for appointment mails, e.g. smtp://127.0.0.1:25 or smtps://host; empty = no mail"},
 	{"smtp_from", "BB_SMTP_FROM", S(smtp_from), "buergerbuero@localhost", 0, 0,
 	 "sender address of appointment mails"},
+	{"turn_uris", "BB_TURN_URIS", S(turn_uris), "", 0, 0,
+	 "comma-separated TURN URIs handed to browsers, e.g. turn:host:3478?transport=udp,turns:host:5349?transport=tcp; empty = no TURN"},
+	{"stun_uris", "BB_STUN_URIS", S(stun_uris), "", 0, 0,
+	 "comma-separated STUN URIs handed to browsers, e.g. stun:host:3478"},
+	{"turn_secret", "BB_TURN_SECRET", S(turn_secret), "", 0, 0,
+	 "coturn's static-auth-secret (use-auth-secret); required with turn_uris; never logged"},
+	{"turn_ttl_s", "BB_TURN_TTL_S", I(turn_ttl_s), "3600", 60, 86400,
+	 "lifetime of the TURN credentials handed out, in seconds"},
+	{"trusted_proxies", "BB_TRUSTED_PROXIES", S(trusted_proxies), "", 0, 0,
+	 "comma-separated proxy addresses/CIDRs whose X-Forwarded-For names the client; empty = none"},
 };
 
 static const cfg_key *find_key(const char *name)
@@ -146,7 +158,8 @@ gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
 		if (v && !set_value(cfg, &keys[i], v, keys[i].env, error))
 			return FALSE;
 	}
-	return TRUE;
+	/* Keys checked as a whole (list syntax, keys that belong together). */
+	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && bb_ice_cfg_check(cfg, error);
 }
 
 void bb_cfg_clear(bb_cfg *cfg)

@@ -27,6 +27,12 @@ typedef struct bb_cfg {
 	int reminder_before_s;     /* reminder mail this long before the slot (0 = none) */
 	char *smtp_url;            /* empty: no mail */
 	char *smtp_from;
+	/* ICE servers for browsers (ice.c) and the client address behind proxies (client_addr.c) */
+	char *turn_uris;            /* comma-separated turn:/turns: URIs; empty: no TURN */
+	char *stun_uris;            /* comma-separated stun: URIs */
+	char *turn_secret;          /* coturn static-auth-secret; never logged */
+	int turn_ttl_s;             /* lifetime of TURN credentials */
+	char *trusted_proxies;      /* comma-separated addresses/CIDRs whose X-Forwarded-For is believed */
 } bb_cfg;
 
 /* Defaults, then the file (if path != NULL; a missing explicit file is an error), then the

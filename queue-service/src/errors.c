@@ -20,6 +20,13 @@ void bb_err_set(bb_err *err, const char *code, const char *fmt, ...)
 	g_free(err->message);
 	err->message = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	/* A message quoting client input cut at a byte limit may end inside a UTF-8 sequence; Jansson
+	 * refuses such a string and the reply would be lost, so repair it here for every caller. */
+	if (!g_utf8_validate(err->message, -1, NULL)) {
+		char *valid = g_utf8_make_valid(err->message, -1);
+		g_free(err->message);
+		err->message = valid;
+	}
 	err->code = code;
 }
 

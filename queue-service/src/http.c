@@ -1,5 +1,6 @@
 /* http.c: public HTTP protocol callback: request parsing, size limits, routing, responses. */
 #include "http.h"
+#include "client_addr.h"
 #include "jsonutil.h"
 #include "logging.h"
 
@@ -7,7 +8,7 @@
 
 /* Every route table the public listener serves; add another module's table here. */
 static const bb_route *const route_tables[] = {bb_routes_public, bb_routes_clerk,
-	bb_routes_appointments, NULL};
+	bb_routes_appointments, bb_routes_ice, NULL};
 
 /* Per-connection state: one HTTP transaction at a time, or a live WebSocket. */
 typedef struct pss {
@@ -88,7 +89,7 @@ static gboolean match(const char *pattern, const char *path, const char **params
 static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 {
 	bb_http_req req = {.app = app, .wsi = wsi, .method = p->method, .path = p->path};
-	lws_get_peer_simple(wsi, req.peer, sizeof req.peer);
+	bb_client_addr(wsi, app->cfg.trusted_proxies, req.peer, sizeof req.peer);
 	char auth[200] = "";
 	if (lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 && g_str_has_prefix(auth, "Bearer "))
 		g_strlcpy(req.bearer, auth + 7, sizeof req.bearer);
@@ -130,35 +131,6 @@ static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 		bb_http_error_code(&p->resp, "not_found", "no such resource");
 }
 
-/* Writes the status line and headers, then asks for WRITEABLE to send the body. */
-static int send_headers(bb_app *app, struct lws *wsi, pss *p)
-{
-	unsigned char buf[LWS_PRE + 1024];
-	unsigned char *start = buf + LWS_PRE, *ptr = start, *end = buf + sizeof buf - 1;
-	if (!p->resp.status)
-		bb_http_error_code(&p->resp, "internal", "no response");
-	size_t len = p->resp.body ? strlen(p->resp.body) : 0;
-	if (p->resp.status < 600)
-		app->metrics.http_by_code[p->resp.status]++;
-	if (lws_add_http_common_headers(wsi, (unsigned)p->resp.status, p->resp.content_type, (lws_filepos_t)len, &ptr, end))
-		return -1;
-	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &ptr, end))
-		return -1;
-	if (p->resp.retry_after > 0) {
-		char ra[16];
-		int n = g_snprintf(ra, sizeof ra, "%d", p->resp.retry_after);
-		if (lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:", (unsigned char *)ra, n, &ptr, end))
-			return -1;
-	}
-	if (p->close_after &&
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &ptr, end))
-		return -1;
-	if (lws_finalize_write_http_header(wsi, start, &ptr, end))
-		return -1;
-	lws_callback_on_writable(wsi);
-	return 0;
-}
-
 static void reset(pss *p)
 {
 	if (p->body)
@@ -169,6 +141,42 @@ static void reset(pss *p)
 	p->body_too_large = FALSE;
 }
 
+/* Writes the whole response (status line, headers, body) at once and ends the transaction.
+ * Why not the body from WRITEABLE: lws 4.1.6 parses a pipelined next request (or unread junk
+ * after a refused one) before that callback and rebinds the per-session data, so the next
+ * response's headers went out in place of this body. lws buffers what the socket cannot take. */
+static int send_response(bb_app *app, struct lws *wsi, pss *p)
+{
+	if (!p->resp.status)
+		bb_http_error_code(&p->resp, "internal", "no response");
+	size_t len = p->resp.body ? strlen(p->resp.body) : 0;
+	if (p->resp.status < 600)
+		app->metrics.http_by_code[p->resp.status]++;
+	guint8 *buf = g_malloc(LWS_PRE + 1024 + len);
+	unsigned char *start = buf + LWS_PRE, *ptr = start, *end = buf + LWS_PRE + 1024 - 1;
+	gboolean ok = !lws_add_http_common_headers(wsi, (unsigned)p->resp.status, p->resp.content_type,
+		(lws_filepos_t)len, &ptr, end) &&
+		!lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &ptr, end);
+	if (ok && p->resp.retry_after > 0) {
+		char ra[16];
+		int n = g_snprintf(ra, sizeof ra, "%d", p->resp.retry_after);
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:", (unsigned char *)ra, n, &ptr, end);
+	}
+	if (ok && p->close_after)
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &ptr, end);
+	ok = ok && !lws_finalize_write_http_header(wsi, start, &ptr, end);
+	if (ok && len)
+		memcpy(buf + LWS_PRE, p->resp.body, len);
+	ok = ok && lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) >= (int)len;
+	g_free(buf);
+	gboolean close = p->close_after;
+	/* Before ending the transaction: lws may free this per-session data in there. */
+	reset(p);
+	if (!ok || close)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 static int on_http(bb_app *app, struct lws *wsi, pss *p)
 {
 	reset(p);
@@ -177,7 +185,7 @@ static int on_http(bb_app *app, struct lws *wsi, pss *p)
 	if (!read_request_line(wsi, p)) {
 		p->close_after = TRUE;
 		bb_http_error_code(&p->resp, "bad_request", "unsupported method or path too long");
-		return send_headers(app, wsi, p);
+		return send_response(app, wsi, p);
 	}
 	char cl[24] = "";
 	long long content_length = 0;
@@ -186,14 +194,21 @@ static int on_http(bb_app *app, struct lws *wsi, pss *p)
 	if (content_length > BB_HTTP_BODY_MAX) {
 		p->close_after = TRUE;
 		bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
-		return send_headers(app, wsi, p);
+		return send_response(app, wsi, p);
 	}
-	if (content_length > 0 || lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+	/* lws 4.1 never completes a chunked request body: refuse it instead of hanging until the
+	 * timeout; the unread chunks make the connection unusable, so close it. */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+		p->close_after = TRUE;
+		bb_http_error_code(&p->resp, "bad_request", "chunked request bodies are not supported; send Content-Length");
+		return send_response(app, wsi, p);
+	}
+	if (content_length > 0) {
 		p->body = g_string_new(NULL);
 		return 0;   /* wait for BODY / BODY_COMPLETION */
 	}
 	dispatch(app, wsi, p);
-	return send_headers(app, wsi, p);
+	return send_response(app, wsi, p);
 }
 
 int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -221,22 +236,9 @@ int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 			bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
 		else
 			dispatch(app, wsi, p);
-		return send_headers(app, wsi, p);
-	case LWS_CALLBACK_HTTP_WRITEABLE: {
-		if (!p->is_http || !p->resp.status)
-			return 0;
-		size_t n = p->resp.body ? strlen(p->resp.body) : 0;
-		guint8 *buf = g_malloc(LWS_PRE + n + 1);
-		if (n)
-			memcpy(buf + LWS_PRE, p->resp.body, n);
-		int w = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_HTTP_FINAL);
-		g_free(buf);
-		gboolean close = p->close_after;
-		reset(p);
-		if (w < (int)n || close)
-			return -1;
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
-	}
+		return send_response(app, wsi, p);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return 0;   /* responses are written whole in send_response */
 	case LWS_CALLBACK_CLOSED_HTTP:
 		reset(p);
 		return 0;

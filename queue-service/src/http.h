@@ -44,6 +44,7 @@ typedef struct bb_route {
 extern const bb_route bb_routes_public[];
 extern const bb_route bb_routes_clerk[];
 extern const bb_route bb_routes_appointments[];   /* routes_appointments.c */
+extern const bb_route bb_routes_ice[];            /* routes_ice.c */
 
 /* Response helpers: JSON (consumes o), error JSON from err, plain text. */
 void bb_http_json(bb_http_resp *resp, int status, json_t *o);

@@ -75,7 +75,9 @@ static void handle_message(bb_app *app, bb_iconn *ic, const char *text, size_t l
 		return;
 	}
 	if (!op) {
-		bb_err_set(&err, "unknown_op", "unknown op '%.64s'", json_string_value(opname));
+		const char *name = json_string_value(opname);   /* valid UTF-8: Jansson checked it */
+		g_autofree char *shown = g_utf8_substring(name, 0, MIN(g_utf8_strlen(name, -1), 64));
+		bb_err_set(&err, "unknown_op", "unknown op '%s'", shown);
 		goto out;
 	}
 	if (!bb_validate(msg, op->fields, &err))
@@ -164,6 +166,9 @@ int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_RECEIVE:
 		if (!ic->rx)
 			return -1;
+		/* Closing (too large, before hello, wrong secret): later requests must not run unanswered. */
+		if (ic->conn.closing)
+			break;
 		if (ic->rx->len + len > BB_INTERNAL_FRAME_MAX)
 			ic->rx_too_large = TRUE;
 		else

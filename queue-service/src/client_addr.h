@@ -1,0 +1,28 @@
+/* client_addr.h: the client address of a public HTTP request, the one place that decides it.
+ *
+ * Without trusted proxies it is the TCP peer. When the peer is one of `trusted_proxies`
+ * (comma-separated IPv4/IPv6 addresses or CIDR networks, docs/configuration.md), the address is
+ * taken from `X-Forwarded-For`: walking the list from the right, trusted hops are skipped and the
+ * first untrusted entry is the client. Per-address rate limits (login, appointment codes, ICE
+ * credentials) key on this address. */
+#ifndef BB_CLIENT_ADDR_H
+#define BB_CLIENT_ADDR_H
+
+#include <glib.h>
+#include <libwebsockets.h>
+
+#define BB_CLIENT_ADDR_MAX 64
+
+/* Validates a `trusted_proxies` value (cfg.c); FALSE with *error naming the bad entry. */
+gboolean bb_trusted_proxies_check(const char *value, GError **error);
+
+/* Writes the client address of the request on wsi into out (size >= BB_CLIENT_ADDR_MAX), given
+ * the configured `trusted_proxies` text. IPv4-mapped IPv6 addresses are written as IPv4. */
+void bb_client_addr(struct lws *wsi, const char *trusted_proxies, char *out, size_t out_size);
+
+/* The same decision without a connection: peer is the TCP peer's address text, xff the
+ * X-Forwarded-For value (NULL if absent). Exposed for tests and for non-lws callers. */
+void bb_client_addr_resolve(const char *peer, const char *xff, const char *trusted_proxies,
+	char *out, size_t out_size);
+
+#endif
