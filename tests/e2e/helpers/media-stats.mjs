@@ -1,0 +1,54 @@
+// Reads WebRTC statistics in a page: decoded video frames, size and rate, received audio samples,
+// and the average colour of a <video> element's picture.
+
+// Test-side only: records every RTCPeerConnection the page creates (no hook in product code).
+export async function recordPeerConnections(context) {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    window.__bbPcs = [];
+    window.RTCPeerConnection = function (...args) {
+      const pc = new Native(...args);
+      window.__bbPcs.push(pc);
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Native.prototype;
+    Object.setPrototypeOf(window.RTCPeerConnection, Native);
+  });
+}
+
+// Why: "two-way media works" is proven by the receiver's own counters, not by signalling events.
+export async function inboundStats(page) {
+  return page.evaluate(async () => {
+    const pcs = (window.__bbPcs || []).filter((p) => p.connectionState !== 'closed');
+    const pc = pcs[pcs.length - 1];
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    const out = { video: null, audio: null, opus: false, state: pc.connectionState };
+    stats.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        out.video = { framesDecoded: s.framesDecoded || 0, width: s.frameWidth || 0, height: s.frameHeight || 0, fps: s.framesPerSecond || 0, packets: s.packetsReceived || 0 };
+      }
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audio = { samples: s.totalSamplesReceived || 0, packets: s.packetsReceived || 0 };
+      if (s.type === 'codec' && /opus/i.test(s.mimeType || '')) out.opus = true;
+    });
+    return out;
+  });
+}
+
+// Average RGB of a <video>'s current frame; `shadowHost` names the element whose shadow root holds it.
+export async function videoColour(page, selector, shadowHost = null) {
+  return page.evaluate(({ selector, shadowHost }) => {
+    const root = shadowHost ? document.querySelector(shadowHost).shadowRoot : document;
+    const video = root.querySelector(selector);
+    if (!video || !video.videoWidth) return null;
+    const c = document.createElement('canvas');
+    c.width = 32; c.height = 24;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(video, 0, 0, 32, 24);
+    const d = ctx.getImageData(0, 0, 32, 24).data;
+    let r = 0, g = 0, b = 0;
+    for (let i = 0; i < d.length; i += 4) { r += d[i]; g += d[i + 1]; b += d[i + 2]; }
+    const n = d.length / 4;
+    return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
+  }, { selector, shadowHost });
+}

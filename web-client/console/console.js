@@ -1,0 +1,374 @@
+// Clerk console controller: REST login, Janus clerk handle, presence, queues, arrival alerts, and
+// the call life cycle (idle → calling → in_call → idle) through one state-change function.
+import { translator } from '../widget/i18n/index.js';
+import { h, replace } from '../widget/dom.js';
+import { api, apiBase } from '../widget/api.js';
+import { PluginSession, JanusRequestError } from '../widget/janus-glue.js';
+import { Backoff } from '../widget/backoff.js';
+import { chime, notify, askNotifications, unlockAudio } from '../widget/alerts.js';
+import { queuePanel, appointmentsPanel, broadcastPanel, countWaiting } from './queue-view.js';
+import { callPanel } from './call-panel.js';
+
+const TOKEN_KEY = 'bb-console-token';
+const params = new URLSearchParams(location.search);
+const t = translator(params.get('lang') || 'de');
+const config = {
+  api: apiBase(params.get('api') || '/'),
+  janus: params.get('janus') || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname}:8188/`,
+  // ?ice=[...] wins; otherwise GET /api/v1/ice-servers before each connection
+  iceServers: params.has('ice') ? (() => { try { const v = JSON.parse(params.get('ice')); return Array.isArray(v) ? v : []; } catch { return []; } })() : null
+};
+
+// Allowed call states and their transitions (the console's state machine).
+const TRANSITIONS = {
+  login: ['idle'],
+  idle: ['calling', 'login'],
+  calling: ['in_call', 'idle', 'login'],
+  in_call: ['idle', 'login']
+};
+
+const app = document.getElementById('app');
+const top = document.getElementById('top-actions');
+
+const state = {
+  phase: 'login', token: null, clerk: null, session: null, offices: [], allOffices: [],
+  selected: null, ticket: null, stream: null, remote: null, presence: 'available', sound: true,
+  message: '', lastWaiting: 0, backoff: new Backoff(1000, 15000), call: null
+};
+
+// The single state-change function: validates the transition and re-renders.
+function setPhase(next, changes = {}) {
+  if (next !== state.phase && !TRANSITIONS[state.phase].includes(next)) {
+    console.warn(`console: ignored transition ${state.phase} → ${next}`);
+    return;
+  }
+  const leavingCall = (state.phase === 'in_call' || state.phase === 'calling') && next !== 'in_call' && next !== 'calling';
+  Object.assign(state, changes);
+  state.phase = next;
+  if (leavingCall) endMedia();
+  render();
+}
+
+function endMedia() {
+  if (state.call) state.call.destroy();
+  state.call = null;
+  if (state.stream) state.stream.getTracks().forEach((x) => x.stop());
+  state.stream = null;
+  if (state.session) state.session.hangupMedia();
+}
+
+// ---- rendering ---------------------------------------------------------------------------------
+
+function render() {
+  document.documentElement.lang = t.lang;
+  document.getElementById('console-title').textContent = t('console.title');
+  renderTop();
+  if (state.phase === 'login') { renderLogin(); return; }
+  renderWork();
+  updateTitle();
+}
+
+function renderTop() {
+  if (state.phase === 'login' || !state.clerk) { replace(top); return; }
+  const presence = h('select', { id: 'presence', onchange: (ev) => setPresence(ev.target.value), disabled: state.phase !== 'idle' },
+    ['available', 'paused', 'offline'].map((p) => h('option', { value: p, selected: state.presence === p }, t(`presence.${p}`))));
+  const sound = h('input', { type: 'checkbox', id: 'sound', checked: state.sound, onchange: (ev) => { state.sound = ev.target.checked; } });
+  const items = [
+    h('p', { class: 'who' }, t('console.hello', { name: state.clerk.display_name || '' })),
+    h('label', { for: 'presence' }, t('console.presence')), presence,
+    h('span', {}, sound, ' ', h('label', { for: 'sound' }, t('console.sound')))
+  ];
+  if ('Notification' in window && Notification.permission === 'default') {
+    items.push(h('button', { type: 'button', onclick: async () => { await askNotifications(); renderTop(); } }, t('console.notifyAllow')));
+  }
+  items.push(h('button', { type: 'button', onclick: logout }, t('console.logout')));
+  replace(top, items);
+}
+
+function renderLogin() {
+  const user = h('input', { id: 'login-user', type: 'text', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'login-pass', type: 'password', autocomplete: 'current-password', required: true });
+  const error = h('p', { class: 'error', role: 'alert' }, state.message || '');
+  const form = h('form', {
+    class: 'card login', onsubmit: async (ev) => {
+      ev.preventDefault();
+      unlockAudio();
+      error.textContent = '';
+      try {
+        const res = await api.login(config.api, user.value.trim(), pass.value);
+        sessionStorage.setItem(TOKEN_KEY, res.token);
+        await start(res.token);
+      } catch (err) {
+        error.textContent = err.code === 'rate_limited' ? t('console.rateLimited', { s: err.retryAfter || 60 })
+          : err.code === 'unauthorized' ? t('console.loginFailed') : t('err.network');
+      }
+    }
+  },
+  h('h2', {}, t('console.login')),
+  h('div', { class: 'field' }, h('label', { for: 'login-user' }, t('console.user')), user),
+  h('div', { class: 'field' }, h('label', { for: 'login-pass' }, t('console.password')), pass),
+  error,
+  h('button', { type: 'submit', class: 'primary' }, t('console.login')));
+  replace(app, form);
+  user.focus();
+}
+
+function renderWork() {
+  const focusId = document.activeElement && document.activeElement.id;
+  const status = h('p', { class: 'status', role: 'status', id: 'console-status' }, state.message || '');
+  const left = [];
+  if (state.phase === 'in_call' || state.phase === 'calling') {
+    if (!state.call) state.call = callPanel({ t, state, actions });
+    left.push(state.call.el);
+  }
+  left.push(queuePanel({ t, state, actions }));
+  const right = [appointmentsPanel({ t, state }), broadcastPanel({ t, state, actions })];
+  replace(app, status, h('div', { class: 'layout' }, h('div', {}, left), h('div', {}, right)));
+  if (focusId) { const again = document.getElementById(focusId); if (again) again.focus(); }
+}
+
+function updateTitle() {
+  const n = countWaiting(state.offices);
+  document.title = n > 0 ? t('console.titleCount', { n }) : t('console.title');
+}
+
+function say(message) {
+  state.message = message;
+  const el = document.getElementById('console-status');
+  if (el) el.textContent = message;
+}
+
+// ---- Janus session -------------------------------------------------------------------------------
+
+const events = {
+  queue: (d) => { applyQueue(d); refreshQueue(); },
+  arrival: (d) => arrival(d),
+  accepted: (d, jsep) => accepted(jsep),
+  hangup: () => { say(t('console.hungup')); if (state.call) state.call.update({ ended: true }); },
+  no_show: (d) => { say(t('console.noShow', { number: (state.ticket && state.ticket.number) || d.ticket })); setPhase('idle', { ticket: null }); },
+  queue_unavailable: () => say(t('err.queue_unavailable')),
+  queue_available: () => say('')
+};
+
+// Why: a clerk's Janus session can drop (network blip, Janus restart); log in again by itself.
+async function connect(token) {
+  if (state.session) state.session.destroy();
+  const session = new PluginSession({
+    onEvent: (data, jsep) => { const fn = events[data.buergerbuero]; if (fn) fn(data, jsep); },
+    onRemoteTrack: (track, on) => remoteTrack(track, on),
+    onData: (text) => { if (state.call) state.call.update({ data: text }); },
+    onWebrtc: (up) => { if (state.call) state.call.update({ webrtc: up }); },
+    onLost: () => { if (state.session === session) reconnect(); }
+  });
+  state.session = session;
+  await session.open({ server: config.janus, iceServers: config.iceServers || await api.iceServers(config.api) });
+  const { data } = await session.request({ request: 'login', token });
+  state.clerk = data.clerk || {};
+  const p = await session.request({ request: 'presence', state: state.presence });
+  state.presence = p.data.state || state.presence;
+  const q = await session.request({ request: 'queue' });
+  applyQueue(q.data);
+}
+
+async function start(token) {
+  state.token = token;
+  try {
+    await connect(token);
+  } catch (err) {
+    if (err instanceof JanusRequestError && err.code === 'unauthorized') {
+      sessionStorage.removeItem(TOKEN_KEY);
+      setPhase('login', { message: t('console.loginFailed') });
+      return;
+    }
+    throw err;
+  }
+  state.message = '';
+  state.backoff.reset();
+  try { state.allOffices = await api.offices(config.api); } catch { state.allOffices = []; }
+  setPhase('idle');
+}
+
+async function reconnect() {
+  if (!state.token || state.reconnecting) return;
+  state.reconnecting = true;
+  try {
+    await reconnectLoop();
+  } finally {
+    state.reconnecting = false;
+  }
+}
+
+async function reconnectLoop() {
+  say(t('console.janusDown'));
+  if (state.phase !== 'idle' && state.phase !== 'login') setPhase('idle', { ticket: null });
+  for (;;) {
+    await new Promise((r) => setTimeout(r, state.backoff.next()));
+    if (!state.token) return;
+    try {
+      await connect(state.token);
+      state.backoff.reset();
+      say('');
+      render();
+      return;
+    } catch (err) {
+      if (err instanceof JanusRequestError && err.code === 'unauthorized') { logout(); return; }
+    }
+  }
+}
+
+// Why: the answer to `queue` lists all the clerk's offices, later `queue` events only the changed
+// ones; merge by office id and keep today's appointments when an update does not carry them.
+function applyQueue(d) {
+  const list = Array.isArray(d.offices) ? d.offices : (d.office && typeof d.office === 'string' ? [d] : []);
+  const stamp = Date.now();
+  for (const o of list) {
+    if (!o || typeof o.office !== 'string') continue;
+    const i = state.offices.findIndex((x) => x.office === o.office);
+    const merged = { ...(i >= 0 ? state.offices[i] : {}), ...o, receivedAt: stamp };
+    if (!o.appointments && i >= 0) merged.appointments = state.offices[i].appointments;
+    if (i >= 0) state.offices[i] = merged;
+    else state.offices.push(merged);
+  }
+}
+
+function refreshQueue() {
+  if (state.phase === 'login') return;
+  const panel = document.getElementById('queue-panel');
+  if (panel) panel.replaceWith(queuePanel({ t, state, actions }));
+  const appts = document.getElementById('appointments-panel');
+  if (appts) appts.replaceWith(appointmentsPanel({ t, state }));
+  updateTitle();
+}
+
+// Why: the clerk must notice a new citizen even while working in another window.
+function arrival(d) {
+  const number = d.ticket && typeof d.ticket === 'object' ? d.ticket.number : d.ticket;
+  if (state.sound) chime('arrival');
+  notify(t('console.arrivalNotify', { office: d.office, number }), 'bb-arrival');
+  say(t('console.arrival', { number }));
+}
+
+async function setPresence(value) {
+  try {
+    const { data } = await state.session.request({ request: 'presence', state: value });
+    state.presence = data.state || value;
+  } catch (err) {
+    say(t('err.generic'));
+  }
+  renderTop();
+}
+
+// ---- the call ------------------------------------------------------------------------------------
+
+async function openMedia() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } }
+    });
+  } catch {
+    try { return await navigator.mediaDevices.getUserMedia({ audio: true }); } catch { return null; }
+  }
+}
+
+async function call(ticket) {
+  unlockAudio();
+  const stream = await openMedia();
+  state.remote = new MediaStream();
+  setPhase('calling', { stream, ticket: ticket || null, message: '' });
+  try {
+    const jsep = await state.session.offer(PluginSession.tracks(stream));
+    const body = ticket ? { request: 'call', ticket: ticket.id } : { request: 'call_next' };
+    const { data } = await requestWhileClosing(body, jsep);
+    const tk = data.ticket && typeof data.ticket === 'object' ? data.ticket : { number: data.ticket };
+    state.ticket = tk;
+    say(t('console.calling', { number: tk.number || '' }));
+    if (state.call) state.call.update({ ticket: tk });
+  } catch (err) {
+    const msg = err.code === 'no_ticket' ? t('console.noTicket') : err.code === 'conflict' ? t('err.generic') : (err.message || t('err.generic'));
+    setPhase('idle', { ticket: null, message: msg });
+  }
+}
+
+// Why: right after a consultation Janus may still be closing the old PeerConnection; the plugin
+// answers `invalid_state` for up to 5 s (docs/janus-api.md), so retry for a little longer.
+async function requestWhileClosing(body, jsep) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await state.session.request(body, jsep);
+    } catch (err) {
+      if (err.code !== 'invalid_state' || attempt >= 12) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function accepted(jsep) {
+  if (!jsep) return;
+  try {
+    await state.session.remoteJsep(jsep);
+    setPhase('in_call', { message: t('console.inCall', { number: (state.ticket && state.ticket.number) || '' }) });
+  } catch (err) {
+    setPhase('idle', { message: t('err.generic') });
+  }
+}
+
+function remoteTrack(track, on) {
+  if (!state.remote) state.remote = new MediaStream();
+  if (on) {
+    state.remote.getTracks().filter((x) => x.kind === track.kind).forEach((x) => state.remote.removeTrack(x));
+    state.remote.addTrack(track);
+  }
+  if (state.call) state.call.update({ remote: state.remote });
+}
+
+// Requests that end the consultation share one shape: send, then back to idle with a message.
+async function endWith(body, doneKey) {
+  try {
+    await state.session.request(body);
+    setPhase('idle', { ticket: null, message: t(doneKey) });
+  } catch (err) {
+    say(err.message || t('err.generic'));
+  }
+}
+
+const actions = {
+  callNext: () => call(null),
+  callSelected: () => {
+    const tk = findTicket(state.selected);
+    if (tk) call(tk);
+  },
+  select: (id) => { state.selected = id; refreshQueue(); },
+  finish: (outcome) => endWith({ request: 'finish', outcome }, 'console.finished'),
+  transfer: (office) => endWith({ request: 'transfer', office }, 'console.transferred'),
+  requeue: () => endWith({ request: 'requeue' }, 'console.requeuedDone'),
+  hangup: async () => { try { await state.session.request({ request: 'hangup' }); } catch { /* already gone */ } },
+  broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
+  sendData: (text) => state.session.sendData(text),
+  videoSender: () => state.session.videoSender(),
+  peerConnection: () => state.session && state.session.peerConnection()
+};
+
+function findTicket(id) {
+  for (const o of state.offices) for (const tk of o.tickets || []) if (tk.id === id) return tk;
+  return null;
+}
+
+async function logout() {
+  const token = state.token;
+  state.token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  if (state.session) { try { await state.session.request({ request: 'presence', state: 'offline' }); } catch { /* ignore */ } }
+  endMedia();
+  if (state.session) state.session.destroy();
+  state.session = null;
+  state.clerk = null;
+  if (token) api.logout(config.api, token).catch(() => {});
+  setPhase('login', { message: '' });
+}
+
+setInterval(() => { if (state.phase !== 'login') refreshQueue(); }, 10000);
+
+const saved = sessionStorage.getItem(TOKEN_KEY);
+render();
+if (saved) start(saved).catch(() => setPhase('login', { message: t('console.janusDown') }));

@@ -1,0 +1,99 @@
+// Console panels built from the queue snapshot: waiting tickets per office (with waited time),
+// today's appointments, and the broadcast form.
+import { h, uid } from '../widget/dom.js';
+import { duration, clock, localized } from '../widget/format.js';
+
+export function countWaiting(offices) {
+  return offices.reduce((n, o) => n + (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting').length, 0);
+}
+
+function officeName(t, state, id) {
+  const o = state.allOffices.find((x) => x.id === id);
+  return o ? localized(t, o.name) : id;
+}
+
+// Waited time = server's waited_s at the snapshot plus the time since we received it.
+function waited(o, tk) {
+  return (tk.waited_s || 0) + Math.max(0, (Date.now() - (o.receivedAt || Date.now())) / 1000);
+}
+
+// An appointment holder's "arrival" is the opening of the check-in window: show the slot instead.
+function waitedCell(t, state, o, tk) {
+  if (!tk.appointment && !(tk.priority > 0)) return duration(waited(o, tk));
+  const appt = (o.appointments || []).find((a) => a.ticket === tk.id);
+  return t('console.appointmentTicket', { time: appt ? appointmentTime(t, state, o.office, appt) : '' });
+}
+
+function appointmentTime(t, state, office, a) {
+  if (a.local_time) return a.local_time;
+  const o = state.allOffices.find((x) => x.id === office);
+  return a.start ? clock(t, a.start, o && o.timezone) : '';
+}
+
+export function queuePanel({ t, state, actions }) {
+  const idle = state.phase === 'idle';
+  const tables = state.offices.map((o) => {
+    const tickets = (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting' || tk.state === 'called');
+    const headId = uid('q');
+    if (tickets.length === 0) {
+      return h('div', { class: 'office-queue' }, h('h3', { id: headId }, officeName(t, state, o.office)), h('p', {}, t('console.noTickets')));
+    }
+    return h('div', { class: 'office-queue' },
+      h('h3', { id: headId }, officeName(t, state, o.office), ` (${tickets.length})`),
+      h('table', { 'aria-labelledby': headId },
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('console.select', { number: '' }))),
+          h('th', { scope: 'col' }, t('console.ticket')), h('th', { scope: 'col' }, t('console.name')),
+          h('th', { scope: 'col' }, t('console.concern')), h('th', { scope: 'col' }, t('console.waitedCol')))),
+        h('tbody', {}, tickets.map((tk) => {
+          const id = `sel-${tk.id}`;
+          return h('tr', { class: state.selected === tk.id ? 'selected' : '' },
+            h('td', {}, h('input', {
+              type: 'radio', name: 'ticket', id, checked: state.selected === tk.id, disabled: tk.state === 'called',
+              'aria-label': t('console.select', { number: tk.number }), onchange: () => actions.select(tk.id)
+            })),
+            h('td', {}, h('label', { for: id }, tk.number || '')),
+            h('td', {}, tk.name || '–'), h('td', {}, tk.concern || '–'),
+            h('td', {}, waitedCell(t, state, o, tk)));
+        }))));
+  });
+  return h('section', { class: 'card', id: 'queue-panel', 'aria-labelledby': 'queue-h' },
+    h('h2', { id: 'queue-h' }, t('console.queues')),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'call-next', disabled: !idle, onclick: actions.callNext }, t('console.callNext')),
+      h('button', { type: 'button', id: 'call-selected', disabled: !idle || !state.selected, onclick: actions.callSelected }, t('console.callSelected'))),
+    tables);
+}
+
+export function appointmentsPanel({ t, state }) {
+  const rows = [];
+  for (const o of state.offices) {
+    for (const a of o.appointments || []) rows.push({ office: o.office, ...a });
+  }
+  rows.sort((a, b) => String(a.start).localeCompare(String(b.start)));
+  return h('section', { class: 'card', id: 'appointments-panel', 'aria-labelledby': 'appt-h' },
+    h('h2', { id: 'appt-h' }, t('console.appointments')),
+    rows.length === 0 ? h('p', {}, t('console.noAppointments')) :
+      h('ul', {}, rows.map((a) => h('li', {},
+        h('strong', {}, appointmentTime(t, state, a.office, a)), ' ', officeName(t, state, a.office), ': ',
+        a.name || '–', a.concern ? ` – ${a.concern}` : '', a.state ? ` (${t(`appt.${a.state}`)})` : ''))));
+}
+
+export function broadcastPanel({ t, actions, state }) {
+  const sel = h('select', { id: 'bc-office' }, state.offices.map((o) => h('option', { value: o.office }, officeName(t, state, o.office))));
+  const text = h('textarea', { id: 'bc-text', maxlength: '280', rows: '2' });
+  const out = h('p', { role: 'status', class: 'hint' });
+  return h('section', { class: 'card', id: 'broadcast-panel', 'aria-labelledby': 'bc-h' },
+    h('h2', { id: 'bc-h' }, t('console.broadcast')),
+    h('form', {
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        if (!text.value.trim()) return;
+        try { await actions.broadcast(sel.value, text.value.trim()); out.textContent = t('console.broadcastSent'); text.value = ''; }
+        catch (err) { out.textContent = err.message || t('err.generic'); }
+      }
+    },
+    h('div', { class: 'field' }, h('label', { for: 'bc-office' }, t('console.broadcastOffice')), sel),
+    h('div', { class: 'field' }, h('label', { for: 'bc-text' }, t('console.broadcastText')), text),
+    h('button', { type: 'submit' }, t('console.broadcastSend')), out));
+}

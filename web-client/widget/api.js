@@ -1,0 +1,60 @@
+// REST client for the queue service's public API (offices, slots, appointments, clerk login).
+
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+    this.retryAfter = retryAfter;
+  }
+}
+
+// Why: every error answer has the same {"error":{code,message}} shape; turn it into one exception type.
+async function request(base, path, { method = 'GET', body, token } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(new URL(path, base), {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit', cache: 'no-store'
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', e.message);
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  if (!res.ok) {
+    const err = (data && data.error) || {};
+    throw new ApiError(res.status, err.code || 'internal', err.message, Number(res.headers.get('Retry-After')) || 0);
+  }
+  return data;
+}
+
+export function apiBase(attr) {
+  return new URL(attr || '/', document.baseURI).href;
+}
+
+export const api = {
+  offices: (base) => request(base, 'api/v1/offices').then((d) => d.offices || []),
+  // from: YYYY-MM-DD or null (the office's local today); days: 1..31 or null (the server's 7)
+  slots: (base, office, from, days) => {
+    const q = [from ? `from=${from}` : null, days ? `days=${days}` : null].filter(Boolean).join('&');
+    return request(base, `api/v1/offices/${encodeURIComponent(office)}/slots${q ? `?${q}` : ''}`);
+  },
+  book: (base, body) => request(base, 'api/v1/appointments', { method: 'POST', body }),
+  appointment: (base, code) => request(base, `api/v1/appointments/${encodeURIComponent(code)}`),
+  cancelAppointment: (base, code) =>
+    request(base, `api/v1/appointments/${encodeURIComponent(code)}`, { method: 'DELETE' }),
+  icsUrl: (base, code) => new URL(`api/v1/appointments/${encodeURIComponent(code)}.ics`, base).href,
+  // STUN/TURN for the browser with fresh TURN credentials; [] when none are configured or on error.
+  iceServers: (base) => request(base, 'api/v1/ice-servers')
+    .then((d) => (d && Array.isArray(d.ice_servers) ? d.ice_servers : []))
+    .catch(() => []),
+  login: (base, login, password) =>
+    request(base, 'api/v1/clerk/login', { method: 'POST', body: { login, password } }),
+  logout: (base, token) => request(base, 'api/v1/clerk/logout', { method: 'POST', token }),
+  me: (base, token) => request(base, 'api/v1/clerk/me', { token })
+};

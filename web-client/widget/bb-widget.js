@@ -1,0 +1,154 @@
+// Entry point of the citizen widget: the <bb-offices> custom element (shadow DOM), its view state
+// machine and the wiring between views, the REST/live API and the Janus citizen flow.
+import { translator, normaliseLang } from './i18n/index.js';
+import { h, replace } from './dom.js';
+import { api, apiBase } from './api.js';
+import { CitizenFlow, loadSavedTicket } from './citizen.js';
+import { officesView } from './views/offices.js';
+import { deviceView } from './views/device.js';
+import { waitingView } from './views/waiting.js';
+import { callView } from './views/call.js';
+import { thanksView } from './views/thanks.js';
+import { bookingView } from './views/booking.js';
+import { checkinView } from './views/checkin.js';
+
+const VIEWS = {
+  offices: officesView, device: deviceView, waiting: waitingView, call: callView,
+  thanks: thanksView, booking: bookingView, checkin: checkinView
+};
+
+// Allowed view changes; "offices" (the overview) is reachable from everywhere.
+const TRANSITIONS = {
+  offices: ['device', 'booking', 'checkin', 'waiting'],
+  device: ['waiting', 'booking', 'device'],
+  waiting: ['call', 'booking', 'waiting', 'thanks'],
+  call: ['thanks', 'waiting', 'call'],
+  thanks: ['waiting'],
+  booking: ['booking', 'device', 'checkin'],
+  checkin: ['device', 'booking', 'checkin']
+};
+
+class BbOffices extends HTMLElement {
+  static get observedAttributes() { return ['lang']; }
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.view = null;
+    this.viewName = null;
+    this.params = {};
+    this.shared = { offices: [], liveUp: false };
+  }
+
+  connectedCallback() {
+    if (this.started) return;
+    this.started = true;
+    this.t = translator(this.getAttribute('lang') || document.documentElement.lang);
+    this.config = {
+      api: apiBase(this.getAttribute('api')),
+      janus: this.getAttribute('janus') || defaultJanusUrl(),
+      iceServers: parseIceServers(this.getAttribute('ice-servers')),
+      offices: (this.getAttribute('offices') || '').split(',').map((s) => s.trim()).filter(Boolean)
+    };
+    const css = h('link', { rel: 'stylesheet', href: new URL('./bb-widget.css', import.meta.url).href });
+    this.langButton = h('button', { type: 'button', class: 'lang', onclick: () => this.switchLang() });
+    this.heading = h('h2', { class: 'widget-title' });
+    this.main = h('div', { class: 'view' });
+    this.section = h('section', { class: 'bb', 'aria-labelledby': 'bb-title' },
+      h('header', { class: 'bar' }, this.heading, this.langButton), this.main);
+    this.root.append(css, this.section);
+    this.heading.id = 'bb-title';
+    this.flow = new CitizenFlow(this);
+    this.renderChrome();
+    const saved = loadSavedTicket();
+    if (saved) this.flow.resume(saved);
+    else this.go('offices');
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (name === 'lang' && this.started && old !== value) this.setLang(value);
+  }
+
+  // Changing the attribute re-renders through attributeChangedCallback.
+  switchLang() {
+    this.setAttribute('lang', this.t.lang === 'de' ? 'en' : 'de');
+  }
+
+  setLang(value) {
+    this.t = translator(normaliseLang(value));
+    this.renderChrome();
+    this.render(false);
+  }
+
+  renderChrome() {
+    const t = this.t;
+    this.heading.textContent = t('offices.title');
+    this.langButton.textContent = t('lang.switch');
+    this.langButton.setAttribute('aria-label', t('lang.switchLabel'));
+    this.langButton.lang = t.lang === 'de' ? 'en' : 'de';
+    this.section.lang = t.lang;
+  }
+
+  // The single view-state change function: checks the transition, then renders and moves focus.
+  go(name, params = {}) {
+    if (!VIEWS[name]) throw new Error(`unknown view ${name}`);
+    if (this.viewName && name !== 'offices' && !TRANSITIONS[this.viewName].includes(name)) {
+      console.warn(`bb-offices: ignored view change ${this.viewName} → ${name}`);
+      return;
+    }
+    this.viewName = name;
+    this.params = params;
+    this.render(true);
+  }
+
+  render(moveFocus) {
+    if (this.view && this.view.destroy) this.view.destroy();
+    this.view = VIEWS[this.viewName](this, this.params);
+    replace(this.main, this.view.el);
+    this.main.dataset.view = this.viewName;
+    if (moveFocus) {
+      const target = this.view.el.querySelector('[data-focus]') || this.view.el.querySelector('h3');
+      if (target) {
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus({ preventScroll: false });
+      }
+    }
+  }
+
+  // Views call this to push new data into the current view without re-rendering (keeps focus).
+  update(data) {
+    if (this.view && this.view.update) this.view.update(data);
+  }
+
+  // The ice-servers attribute wins; otherwise ask the queue service before each connection.
+  iceServers() {
+    return this.config.iceServers ? Promise.resolve(this.config.iceServers) : api.iceServers(this.config.api);
+  }
+
+  officeById(id) {
+    return this.shared.offices.find((o) => o.id === id) || null;
+  }
+
+  disconnectedCallback() {
+    if (this.view && this.view.destroy) this.view.destroy();
+  }
+}
+
+// Without a janus attribute: Janus's WebSocket transport on its default port, same host as the page.
+function defaultJanusUrl() {
+  const u = new URL(document.baseURI);
+  return `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.hostname}:8188/`;
+}
+
+// ice-servers attribute: JSON array of RTCIceServer objects (invalid → none); absent → null.
+function parseIceServers(value) {
+  if (value === null || value === undefined) return null;
+  try {
+    const list = JSON.parse(value);
+    return Array.isArray(list) ? list.filter((s) => s && (typeof s.urls === 'string' || Array.isArray(s.urls))) : [];
+  } catch {
+    return [];
+  }
+}
+
+if (!customElements.get('bb-offices')) customElements.define('bb-offices', BbOffices);

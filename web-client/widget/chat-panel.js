@@ -1,0 +1,78 @@
+// Chat panel shared by widget and console: real-time text (sent per keystroke), messages, file transfer.
+import { h, uid } from './dom.js';
+import { bytes } from './format.js';
+import { encodeRtt, encodeMessage, sendFile, Receiver, LIMITS } from './datachannel.js';
+
+// Why: EN 301 549 6.2 — the other side sees each character as it is typed, beside the voice call.
+export function chatPanel({ t, peer, send, headingLevel = 4 }) {
+  const ids = { input: uid('chat-in'), file: uid('chat-file'), hint: uid('chat-hint'), head: uid('chat-head') };
+  const log = h('ol', {});
+  const logBox = h('div', { class: 'chat-log', role: 'log', 'aria-label': t('chat.log') }, log);
+  const rtt = h('p', { class: 'rtt', 'aria-live': 'off' });
+  const input = h('textarea', { id: ids.input, rows: '2', maxlength: String(LIMITS.text), 'aria-describedby': ids.hint });
+  const fileInput = h('input', { id: ids.file, type: 'file', accept: 'image/*,application/pdf,text/plain' });
+  const fileStatus = h('p', { class: 'file-status', role: 'status' });
+  const urls = [];
+
+  const line = (who, text, mine) => {
+    log.append(h('li', { class: mine ? 'mine' : 'theirs' }, h('strong', {}, `${who}: `), text));
+    logBox.scrollTop = logBox.scrollHeight;
+  };
+
+  const sendSafe = (text) => send(text).catch(() => {});
+  input.addEventListener('input', () => sendSafe(encodeRtt(input.value)));
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); submit(); }
+  });
+
+  function submit() {
+    const text = input.value.trim();
+    if (!text) return;
+    sendSafe(encodeMessage(text));
+    sendSafe(encodeRtt(''));
+    line(t('chat.me'), text, true);
+    input.value = '';
+  }
+
+  fileInput.addEventListener('change', async () => {
+    const file = fileInput.files && fileInput.files[0];
+    if (!file) return;
+    if (file.size > LIMITS.fileBytes) { fileStatus.textContent = t('chat.fileTooBig'); fileInput.value = ''; return; }
+    try {
+      await sendFile(file, send, (pct) => { fileStatus.textContent = t('chat.fileSending', { name: file.name, pct }); });
+      fileStatus.textContent = t('chat.fileSent', { name: file.name });
+      line(t('chat.me'), t('chat.fileSent', { name: file.name }), true);
+    } catch {
+      fileStatus.textContent = t('err.generic');
+    }
+    fileInput.value = '';
+  });
+
+  const receiver = new Receiver({
+    onRtt: (text) => { rtt.textContent = text ? t('chat.typing', { who: peer(), text }) : ''; },
+    onMessage: (text) => { rtt.textContent = ''; line(peer(), text, false); },
+    onFile: ({ name, size, blob }) => {
+      const url = URL.createObjectURL(blob);
+      urls.push(url);
+      log.append(h('li', { class: 'theirs' }, h('strong', {}, `${peer()}: `), t('chat.fileReceived', { name, size: bytes(size) }), ' ',
+        h('a', { href: url, download: name }, t('chat.fileDownload', { name }))));
+    }
+  });
+
+  const el = h('section', { class: 'chat', 'aria-labelledby': ids.head },
+    h(`h${headingLevel}`, { id: ids.head }, t('chat.title')),
+    logBox, rtt,
+    h('form', { class: 'chat-form', onsubmit: (ev) => { ev.preventDefault(); submit(); } },
+      h('label', { for: ids.input }, t('chat.input')), input,
+      h('p', { id: ids.hint, class: 'hint' }, t('chat.hint')),
+      h('button', { type: 'submit', class: 'primary' }, t('chat.send'))),
+    h('div', { class: 'file-row' },
+      h('label', { for: ids.file }, t('chat.file')), fileInput,
+      h('p', { class: 'hint' }, t('chat.fileHint')), fileStatus));
+
+  return {
+    el,
+    receive: (raw) => receiver.handle(raw),
+    destroy: () => urls.forEach((u) => URL.revokeObjectURL(u))
+  };
+}

@@ -1,0 +1,355 @@
+// The citizen's side of the Janus conversation: join/resume a waiting room, keep the place across
+// reloads and network drops, answer the clerk's call, run the consultation's media and data channel.
+import { PluginSession, JanusRequestError } from './janus-glue.js';
+import { Backoff } from './backoff.js';
+import { openDevices, stopStream } from './media.js';
+import { chime, setTitle, restoreTitle, notify, unlockAudio } from './alerts.js';
+
+const STORAGE_KEY = 'bb-widget-ticket';
+
+// Only what is needed to resume: no name, no concern (personal data stays out of storage).
+export function loadSavedTicket() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+    return v && typeof v.resume_token === 'string' && typeof v.office === 'string' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveTicket(value) {
+  try { sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value)); } catch { /* private mode */ }
+}
+
+function clearTicket() {
+  try { sessionStorage.removeItem(STORAGE_KEY); } catch { /* ignore */ }
+}
+
+export class CitizenFlow {
+  constructor(widget) {
+    this.w = widget;
+    this.session = null;
+    this.saved = null;
+    this.status = null;
+    this.backoff = new Backoff(1000, 15000);
+    this.media = { stream: null, remote: new MediaStream(), audioOnly: false };
+    this.pendingCall = null;
+    this.onVisible = () => this.visibilityChanged();
+    document.addEventListener('visibilitychange', this.onVisible);
+    this.events = {
+      position: (d) => this.position(d),
+      almost: (d) => this.almost(d),
+      broadcast: (d) => this.patch({ broadcast: { text: String(d.text || ''), from: String(d.from || '') } }),
+      called: (d, jsep) => this.called(d, jsep),
+      renegotiate: (d, jsep) => this.renegotiate(jsep),
+      consultation: () => this.patch({ consultation: 'started' }),
+      hangup: (d) => this.mediaEnded(String(d.reason || '')),
+      finished: () => this.ended('ended'),
+      transferred: (d) => this.backToWaiting({ office: d.office, position: d.position, notice: 'transferred' }),
+      requeued: (d) => this.backToWaiting({ position: d.position, notice: 'requeued' }),
+      expired: (d) => this.expired(d),
+      no_show: (d) => this.expired({ reason: 'no_show', slots: d.slots }),
+      taken_over: () => this.takenOver(),
+      queue_unavailable: () => this.patch({ notice: 'queueDown' }),
+      queue_available: () => this.patch({ notice: 'queueBack' })
+    };
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  async connect() {
+    if (this.session) this.session.destroy();
+    const session = new PluginSession({
+      onEvent: (data, jsep) => this.event(data, jsep),
+      onRemoteTrack: (track, on) => this.remoteTrack(track, on),
+      onData: (text) => this.w.update({ data: text }),
+      onDataOpen: () => this.w.update({ dataOpen: true }),
+      onWebrtc: (up) => this.w.update({ webrtc: up }),
+      onIce: (state) => this.iceChanged(state),
+      onLost: () => { if (this.session === session) this.lost(); }
+    });
+    this.session = session;
+    await session.open({ server: this.w.config.janus, iceServers: await this.w.iceServers() });
+    return session;
+  }
+
+  // Why: entering is the one place that can fail with full/closed, which leads to booking instead.
+  async enter({ office, name, concern, appointment, devices }) {
+    unlockAudio();
+    this.devices = devices;
+    await this.connect();
+    const body = { request: 'join', office };
+    if (name) body.name = name;
+    if (concern) body.concern = concern;
+    if (appointment) body.appointment = appointment;
+    try {
+      const { data } = await this.session.request(body);
+      this.joined(office, data, false);
+    } catch (err) {
+      this.session.destroy();
+      this.session = null;
+      if (err instanceof JanusRequestError && (err.code === 'full' || err.code === 'closed')) {
+        this.w.go('booking', { office, reason: err.code, slots: err.data.slots, concern });
+        return null;
+      }
+      throw err;
+    }
+    return true;
+  }
+
+  joined(office, data, resumed) {
+    const ticket = data.ticket || {};
+    this.saved = {
+      office: ticket.office || office, number: String(ticket.number || ''), resume_token: data.resume_token,
+      devices: this.devices || (this.saved && this.saved.devices) || {}
+    };
+    saveTicket(this.saved);
+    this.status = {
+      office: this.saved.office, number: this.saved.number, position: ticket.position,
+      estimate: data.estimate || null, notice: resumed ? 'resumed' : null
+    };
+    if (this.w.viewName === 'waiting') this.patch(this.status);
+    else this.w.go('waiting', { status: this.status });
+  }
+
+  // Reload: show the saved ticket at once, then claim it again with the resume token.
+  async resume(saved) {
+    this.saved = saved;
+    this.devices = saved.devices || {};
+    this.status = { office: saved.office, number: saved.number, position: null, estimate: null, notice: null };
+    this.w.go('waiting', { status: this.status });
+    await this.rejoin('resumed');
+  }
+
+  // One reconnect loop at a time: a second one would resume with an already used token.
+  async rejoin(notice) {
+    if (this.rejoining) return;
+    this.rejoining = true;
+    try {
+      await this.rejoinLoop(notice);
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
+  async rejoinLoop(notice) {
+    for (;;) {
+      try {
+        await this.connect();
+        const { data } = await this.session.request({ request: 'join', office: this.saved.office, resume_token: this.saved.resume_token });
+        this.backoff.reset();
+        this.joined(this.saved.office, data, true);
+        this.patch({ notice });
+        return;
+      } catch (err) {
+        if (err instanceof JanusRequestError && ['invalid_token', 'not_found', 'closed', 'full'].includes(err.code)) {
+          this.forget();
+          this.w.go('offices', { notice: 'wait.expired' });
+          return;
+        }
+        this.patch({ notice: 'reconnecting' });
+        await new Promise((r) => setTimeout(r, this.backoff.next()));
+      }
+    }
+  }
+
+  // Why: a network drop must not cost the place; reconnect and resume, and say so.
+  lost() {
+    if (!this.saved) return;
+    if (this.w.viewName === 'call') this.stopMedia();
+    if (this.w.viewName !== 'waiting') this.w.go('waiting', { status: { ...this.status, notice: 'reconnecting' } });
+    else this.patch({ notice: 'reconnecting' });
+    this.rejoin('reconnected');
+  }
+
+  // ---- waiting room -----------------------------------------------------------------------
+
+  event(data, jsep) {
+    const handler = this.events[data.buergerbuero];
+    if (handler) handler(data, jsep);
+  }
+
+  patch(changes) {
+    this.status = { ...(this.status || {}), ...changes };
+    this.w.update(changes);
+  }
+
+  position(d) {
+    this.patch({ position: d.position, estimate: d.estimate || null, officeStatus: d.status });
+  }
+
+  almost(d) {
+    chime('almost');
+    setTitle(this.w.t('title.almost', { number: this.saved.number }));
+    notify(this.w.t('notify.almost', { number: this.saved.number }), 'bb-almost');
+    this.patch({ position: d.position ?? this.status.position, alert: 'almost' });
+  }
+
+  async leave() {
+    try { if (this.session) await this.session.request({ request: 'leave' }); } catch { /* leaving anyway */ }
+    this.forget();
+    this.w.go('offices', { notice: 'wait.left' });
+  }
+
+  forget() {
+    clearTicket();
+    restoreTitle();
+    this.saved = null;
+    this.stopMedia();
+    if (this.session) { this.session.destroy(); this.session = null; }
+  }
+
+  expired(d) {
+    const office = this.saved && this.saved.office;
+    const resumeToken = this.saved && this.saved.resume_token;
+    this.forget();
+    // With the resume token the booking keeps the ticket's name and concern (docs/appointments.md).
+    const reason = { closing: 'closing', no_show: 'noShow' }[d.reason] || 'expired';
+    this.w.go('booking', { office, reason, slots: d.slots, resumeToken });
+  }
+
+  // Another tab (or device) resumed this ticket: this one steps back without touching the ticket.
+  takenOver() {
+    this.saved = null;
+    this.stopMedia();
+    if (this.session) { this.session.destroy(); this.session = null; }
+    restoreTitle();
+    this.w.go('offices', { notice: 'wait.takenOver' });
+  }
+
+  backToWaiting({ office, position, notice }) {
+    this.stopMedia();
+    if (this.session) this.session.hangupMedia();
+    if (office) { this.saved.office = office; saveTicket(this.saved); }
+    this.status = { ...this.status, office: this.saved.office, position, notice, alert: null, consultation: null };
+    this.w.go('waiting', { status: this.status });
+  }
+
+  // ---- the call ---------------------------------------------------------------------------
+
+  // Why: the citizen allowed the devices before; answer at once, or as soon as the tab is visible.
+  called(d, jsep) {
+    this.pendingCall = { clerk: String(d.clerk || ''), jsep };
+    this.clerk = this.pendingCall.clerk;
+    chime('called');
+    setTitle(this.w.t('title.called', { number: this.saved ? this.saved.number : '' }));
+    if (document.visibilityState === 'hidden') {
+      notify(this.w.t('notify.called'), 'bb-called');
+      this.patch({ alert: 'calledHidden' });
+      this.nagTimer = setInterval(() => chime('called'), 4000);
+      return;
+    }
+    this.answer();
+  }
+
+  visibilityChanged() {
+    if (document.visibilityState === 'visible' && this.pendingCall) this.answer();
+  }
+
+  async answer() {
+    const call = this.pendingCall;
+    if (!call) return;
+    this.pendingCall = null;
+    clearInterval(this.nagTimer);
+    this.patch({ alert: 'called', clerk: call.clerk });
+    this.w.go('call', { clerk: call.clerk });
+    try {
+      const devices = this.devices || {};
+      let stream = null;
+      try {
+        ({ stream } = await openDevices(devices));
+      } catch {
+        stream = null; // no devices: the consultation still works with text chat and remote media
+      }
+      this.media.stream = stream;
+      this.media.remote = new MediaStream();
+      this.w.update({ localStream: stream, remoteStream: this.media.remote });
+      const tracks = PluginSession.tracks(stream, { video: !devices.audioOnly });
+      const answerJsep = await this.session.answer(call.jsep, tracks);
+      await this.session.request({ request: 'accept' }, answerJsep);
+      restoreTitle();
+    } catch (err) {
+      console.warn('bb-offices: answering failed', err);
+      this.ended('failed');
+    }
+  }
+
+  // The clerk changed the media (e.g. screen sharing): answer the new offer, keep our tracks.
+  async renegotiate(jsep) {
+    if (!jsep || !this.session) return;
+    try {
+      const answerJsep = await this.session.answer(jsep, []);
+      await this.session.request({ request: 'accept' }, answerJsep, 'renegotiated');
+    } catch (err) {
+      console.warn('bb-offices: renegotiation failed', err);
+    }
+  }
+
+  // Why: a short network change should not end the consultation; after 2 s of lost connectivity
+  // ask the plugin for an ICE restart (docs/janus-api.md `restart`) and answer its offer.
+  iceChanged(state) {
+    clearTimeout(this.iceTimer);
+    if (this.w.viewName !== 'call' || (state !== 'disconnected' && state !== 'failed')) return;
+    this.iceTimer = setTimeout(() => this.restartIce(), state === 'failed' ? 0 : 2000);
+  }
+
+  async restartIce() {
+    if (!this.session || this.w.viewName !== 'call') return;
+    try {
+      const { jsep } = await this.session.request({ request: 'restart' });
+      if (!jsep) return;
+      const answerJsep = await this.session.answer(jsep, []);
+      await this.session.request({ request: 'accept' }, answerJsep, 'restarted');
+    } catch (err) {
+      console.warn('bb-offices: ICE restart failed', err);
+    }
+  }
+
+  remoteTrack(track, on) {
+    const remote = this.media.remote;
+    if (on) {
+      for (const old of remote.getTracks().filter((x) => x.kind === track.kind)) remote.removeTrack(old);
+      remote.addTrack(track);
+    } else if (remote.getTrackById(track.id)) {
+      remote.removeTrack(track);
+    }
+    this.w.update({ remoteStream: remote, remoteChanged: true });
+  }
+
+  sendData(text) {
+    return this.session ? this.session.sendData(text) : Promise.reject(new Error('no session'));
+  }
+
+  peerConnection() {
+    return this.session ? this.session.peerConnection() : null;
+  }
+
+  async hangup() {
+    try { await this.session.request({ request: 'hangup' }); } catch { /* ending anyway */ }
+    this.ended('ended');
+  }
+
+  stopMedia() {
+    stopStream(this.media.stream);
+    this.media.stream = null;
+  }
+
+  // Why: `hangup` only ends the media. The ticket's fate follows: `finished` (done), or `requeued`
+  // / `transferred` (back to a waiting room) — so keep the session until one of those arrives.
+  mediaEnded(reason) {
+    // these are followed by the event that says where the ticket is now
+    if (['requeued', 'transferred', 'clerk_gone', 'no_show'].includes(reason)) return;
+    if (reason === 'finished') { this.ended('ended'); return; }
+    this.stopMedia();
+    if (this.session) this.session.hangupMedia();
+    restoreTitle();
+    if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: reason === 'closed' ? 'failed' : 'ended', clerk: this.clerk });
+  }
+
+  ended(how) {
+    const clerk = this.clerk;
+    const shown = this.w.viewName === 'thanks';
+    this.forget();
+    if (!shown) this.w.go('thanks', { how, clerk });
+  }
+}

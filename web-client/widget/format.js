@@ -1,0 +1,68 @@
+// Formats waits, times and sizes for people (ranges, local clock times) in the chosen language.
+
+// Why: estimates are shown as honest ranges rounded to minutes, never as false precision.
+export function waitRange(t, estimate) {
+  if (!estimate || typeof estimate.min_s !== 'number' || typeof estimate.max_s !== 'number') return null;
+  const min = Math.max(0, Math.round(estimate.min_s / 60));
+  const max = Math.max(min, Math.round(estimate.max_s / 60));
+  if (max < 1) return t('range.less');
+  if (min === max) return max === 1 ? t('range.oneMinute') : t('range.same', { min });
+  return t('range.minutes', { min, max });
+}
+
+export function hoursToday(t, hours) {
+  if (!Array.isArray(hours) || hours.length === 0) return t('office.closedToday');
+  const list = hours.map((h) => `${h.open}–${h.close}`).join(', ');
+  return t('office.hoursToday', { hours: list });
+}
+
+function locale(t) {
+  return t.lang === 'en' ? 'en-GB' : 'de-DE';
+}
+
+export function dateTime(t, iso, timeZone) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(locale(t), {
+    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit',
+    timeZone: timeZone || undefined
+  }).format(d);
+}
+
+export function dayLabel(t, iso, timeZone) {
+  return new Intl.DateTimeFormat(locale(t), {
+    weekday: 'long', day: 'numeric', month: 'long', timeZone: timeZone || undefined
+  }).format(new Date(iso));
+}
+
+export function clock(t, iso, timeZone) {
+  return new Intl.DateTimeFormat(locale(t), {
+    hour: '2-digit', minute: '2-digit', timeZone: timeZone || undefined
+  }).format(new Date(iso));
+}
+
+// m:ss, or h:mm:ss from an hour on.
+export function duration(seconds) {
+  const s = Math.max(0, Math.floor(seconds || 0));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function localized(t, value) {
+  if (!value) return '';
+  if (typeof value === 'string') return value;
+  return value[t.lang] || value.de || Object.values(value)[0] || '';
+}
+
+export function slotLabel(t, iso, timeZone) {
+  return new Intl.DateTimeFormat(locale(t), {
+    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+    timeZone: timeZone || undefined
+  }).format(new Date(iso));
+}

@@ -1,0 +1,72 @@
+// Consultation view: remote video large, self view, mute/camera toggles, chat, hang-up, quality hint.
+import { h } from '../dom.js';
+import { chatPanel } from '../chat-panel.js';
+import { sampleQuality } from '../quality.js';
+
+export function callView(w, params) {
+  const t = w.t;
+  const clerk = params.clerk || '';
+  const remoteVideo = h('video', { class: 'remote', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.remote', { clerk }) });
+  remoteVideo.muted = true; // sound plays through the <audio> element below
+  const remoteAudio = h('audio', { autoplay: true });
+  const selfVideo = h('video', { class: 'self', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.self') });
+  selfVideo.muted = true;
+  const state = h('p', { class: 'call-state', role: 'status' }, t('call.connecting'));
+  const quality = h('p', { class: 'quality', role: 'status' }, t('call.quality.unknown'));
+  let local = null;
+
+  const toggle = (kind, onKey, offKey) => {
+    const btn = h('button', { type: 'button', class: 'toggle', 'aria-pressed': 'false' }, t(onKey));
+    btn.addEventListener('click', () => {
+      const tracks = local ? local.getTracks().filter((x) => x.kind === kind) : [];
+      const off = btn.getAttribute('aria-pressed') !== 'true';
+      tracks.forEach((x) => { x.enabled = !off; });
+      btn.setAttribute('aria-pressed', String(off));
+      btn.textContent = off ? t(offKey) : t(onKey);
+    });
+    return btn;
+  };
+  // The button names the action; aria-pressed says whether microphone/camera are switched off.
+  const muteBtn = toggle('audio', 'call.mute', 'call.unmute');
+  const camBtn = toggle('video', 'call.cameraOff', 'call.cameraOn');
+  const hangBtn = h('button', { type: 'button', class: 'danger', onclick: () => w.flow.hangup() }, t('call.hangup'));
+  const chat = chatPanel({ t, peer: () => clerk, send: (text) => w.flow.sendData(text) });
+
+  const el = h('div', { class: 'call-view' },
+    h('h3', { 'data-focus': true }, t('call.title', { clerk })),
+    state,
+    h('div', { class: 'stage' }, remoteVideo, selfVideo, remoteAudio),
+    h('div', { class: 'controls' }, muteBtn, camBtn, hangBtn),
+    quality,
+    chat.el);
+
+  let prev = null;
+  const timer = setInterval(async () => {
+    try {
+      const q = await sampleQuality(w.flow.peerConnection(), prev);
+      prev = q.snapshot;
+      const text = t(`call.quality.${q.level}`);
+      if (quality.textContent !== text) quality.textContent = text;
+    } catch { /* stats unavailable for a moment */ }
+  }, 3000);
+
+  function update(d) {
+    if (d.localStream !== undefined) {
+      local = d.localStream;
+      selfVideo.srcObject = local && local.getVideoTracks().length ? local : null;
+      selfVideo.hidden = !selfVideo.srcObject;
+      camBtn.disabled = !(local && local.getVideoTracks().length);
+      muteBtn.disabled = !(local && local.getAudioTracks().length);
+    }
+    if (d.remoteStream) {
+      if (remoteVideo.srcObject !== d.remoteStream) remoteVideo.srcObject = d.remoteStream;
+      if (remoteAudio.srcObject !== d.remoteStream) remoteAudio.srcObject = d.remoteStream;
+      remoteVideo.play().catch(() => {});
+      remoteAudio.play().catch(() => {});
+    }
+    if (d.webrtc === true) state.textContent = '';
+    if (d.data) chat.receive(d.data);
+  }
+
+  return { el, update, destroy: () => { clearInterval(timer); chat.destroy(); } };
+}

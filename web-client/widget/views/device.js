@@ -1,0 +1,124 @@
+// Device check view: camera/microphone choice, preview, level meter, help on failure, audio-only,
+// optional name and concern, then entering the waiting room (or checking in with a code).
+import { h, replace, uid } from '../dom.js';
+import { listDevices, openDevices, stopStream, classifyMediaError, LevelMeter } from '../media.js';
+import { localized } from '../format.js';
+
+// A known error code gets our text; otherwise the server's own message (e.g. a check-in refusal).
+function errorText(t, err) {
+  const key = `err.${err.code}`;
+  if (t(key) !== key) return t(key);
+  return err.message && err.code !== 'network' && err.code !== 'timeout' ? err.message : t('err.generic');
+}
+
+export function deviceView(w, params) {
+  const t = w.t;
+  const office = w.officeById(params.office);
+  const officeName = office ? localized(t, office.name) : params.office;
+  const ids = { cam: uid('cam'), mic: uid('mic'), name: uid('name'), concern: uid('concern'), hint: uid('hint'), level: uid('level') };
+  let stream = null;
+  let meter = null;
+  let closed = false;
+
+  const status = h('p', { class: 'device-status', role: 'status' }, t('device.asking'));
+  const help = h('div', { class: 'help', role: 'alert' });
+  const video = h('video', { class: 'preview', autoplay: true, muted: true, playsinline: true, 'aria-label': t('device.preview') });
+  video.muted = true;
+  const cam = h('select', { id: ids.cam, onchange: () => start() });
+  const mic = h('select', { id: ids.mic, onchange: () => start() });
+  const level = h('meter', { id: ids.level, min: '0', max: '100', value: '0', low: '10', high: '90', optimum: '50' });
+  const audioOnly = h('input', { type: 'checkbox', id: uid('audio'), checked: params.audioOnly === true, onchange: () => start() });
+  const name = h('input', { id: ids.name, type: 'text', maxlength: '80', autocomplete: 'name', value: params.name || '' });
+  const concern = h('textarea', { id: ids.concern, maxlength: '500', rows: '3', 'aria-describedby': ids.hint }, params.concern || '');
+  const joinError = h('p', { class: 'error', role: 'alert' });
+  const enter = h('button', { type: 'submit', class: 'primary' }, t('device.enter'));
+  const retry = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => start() }, t('device.retry'));
+
+  const form = h('form', { class: 'device-form', onsubmit: (ev) => { ev.preventDefault(); submit(); } },
+    h('div', { class: 'device-grid' },
+      h('div', { class: 'preview-box' }, video,
+        h('label', { for: ids.level }, t('device.level')), level),
+      h('div', { class: 'device-fields' },
+        h('div', { class: 'field' }, h('label', { for: ids.cam }, t('device.camera')), cam),
+        h('div', { class: 'field' }, h('label', { for: ids.mic }, t('device.microphone')), mic),
+        h('div', { class: 'field check' }, audioOnly, h('label', { for: audioOnly.id }, t('device.audioOnly'))),
+        status, help, retry)),
+    h('div', { class: 'field' }, h('label', { for: ids.name }, t('device.name')), name),
+    h('div', { class: 'field' }, h('label', { for: ids.concern }, t('device.concern')), concern,
+      h('p', { id: ids.hint, class: 'hint' }, t('device.concernHint'))),
+    joinError,
+    h('div', { class: 'actions' }, enter,
+      h('button', { type: 'button', class: 'secondary', onclick: () => w.go('offices') }, t('device.back'))));
+
+  const el = h('div', { class: 'device-view' },
+    h('h3', { 'data-focus': true }, t('device.title')),
+    h('p', {}, officeName),
+    params.appointment ? h('p', { class: 'notice' }, t('device.checkin', { code: params.appointment })) : null,
+    h('p', {}, t('device.intro')),
+    form);
+
+  function release() {
+    if (meter) meter.stop();
+    meter = null;
+    stopStream(stream);
+    stream = null;
+  }
+
+  // Why: re-open the devices whenever the choice changes so preview and meter show the real thing.
+  async function start() {
+    release();
+    replace(help);
+    retry.hidden = true;
+    status.textContent = t('device.asking');
+    try {
+      const opened = await openDevices({ cameraId: cam.value, microphoneId: mic.value, audioOnly: audioOnly.checked });
+      if (closed) { stopStream(opened.stream); return; }
+      stream = opened.stream;
+      video.srcObject = audioOnly.checked ? null : stream;
+      video.hidden = audioOnly.checked || opened.noCamera;
+      meter = new LevelMeter(stream, (v) => { level.value = v; });
+      status.textContent = opened.noCamera ? t('device.noCamera') : t('device.ok');
+      await fillSelects();
+    } catch (err) {
+      if (closed) return;
+      const kind = classifyMediaError(err);
+      status.textContent = '';
+      replace(help, h('p', {}, t(`device.${kind}`)));
+      retry.hidden = false;
+      video.hidden = true;
+    }
+  }
+
+  async function fillSelects() {
+    const { cameras, microphones } = await listDevices();
+    const fill = (select, devices, current, kind) => {
+      const chosen = current || (stream && stream.getTracks().find((x) => x.kind === kind)?.getSettings().deviceId) || '';
+      replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen }, d.label || `${i + 1}`)));
+      select.disabled = devices.length === 0;
+    };
+    fill(cam, cameras, cam.value, 'video');
+    fill(mic, microphones, mic.value, 'audio');
+    cam.disabled = cam.disabled || audioOnly.checked;
+  }
+
+  async function submit() {
+    enter.disabled = true;
+    joinError.textContent = '';
+    const devices = { cameraId: cam.value || null, microphoneId: mic.value || null, audioOnly: audioOnly.checked };
+    release();
+    try {
+      await w.flow.enter({
+        office: params.office, name: name.value.trim().slice(0, 80), concern: concern.value.trim().slice(0, 500),
+        appointment: params.appointment || null, devices
+      });
+    } catch (err) {
+      if (closed) return;
+      joinError.textContent = errorText(t, err);
+      enter.disabled = false;
+      start();
+    }
+  }
+
+  start();
+  return { el, destroy: () => { closed = true; release(); } };
+}

@@ -1,0 +1,98 @@
+// Waiting-room view: big ticket number, position and wait range (polite live region), alerts,
+// broadcasts, notification opt-in, the Leichte-Sprache explanation and leaving.
+import { h, replace } from '../dom.js';
+import { waitRange, localized } from '../format.js';
+import { askNotifications, notificationsAllowed } from '../alerts.js';
+
+// docs/janus-api.md: the citizen's `position` counts the tickets ahead (0 = next); people count from 1.
+export function placeOf(position) {
+  return Number.isInteger(position) && position >= 0 ? position + 1 : null;
+}
+
+const NOTICE_ROLE = { reconnecting: 'alert', queueDown: 'alert' };
+
+export function waitingView(w, params) {
+  const t = w.t;
+  let status = { ...(params.status || {}) };
+  const office = w.officeById(status.office);
+  const officeName = office ? localized(t, office.name) : status.office;
+
+  const notice = h('p', { class: 'notice' });
+  const number = h('p', { class: 'ticket-number' });
+  const positionText = h('p', { class: 'position' });
+  const estimateText = h('p', { class: 'estimate' });
+  const polite = h('div', { role: 'status', 'aria-live': 'polite', class: 'position-box' }, positionText, estimateText);
+  const alertBox = h('div', { role: 'alert', class: 'alert-box' });
+  const broadcasts = h('ul', { class: 'broadcasts', 'aria-live': 'polite' });
+  const notifyBtn = h('button', { type: 'button', class: 'secondary', onclick: () => enableNotify() }, t('wait.notify'));
+  const notifyRow = h('p', { class: 'notify-row' });
+  const confirmBox = h('div', { class: 'confirm', hidden: true },
+    h('p', {}, t('wait.leaveConfirm')),
+    h('button', { type: 'button', class: 'danger', 'data-key': 'leave-yes', onclick: () => w.flow.leave() }, t('wait.leaveYes')),
+    h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; leaveBtn.focus(); } }, t('device.back')));
+  const leaveBtn = h('button', {
+    type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); }
+  }, t('wait.leave'));
+
+  const easy = t('wait.easy');
+  const el = h('div', { class: 'waiting-view' },
+    h('h3', { 'data-focus': true }, t('wait.title', { office: officeName })),
+    notice,
+    alertBox,
+    h('div', { class: 'ticket' }, h('p', { class: 'ticket-label' }, t('wait.ticket')), number),
+    polite,
+    h('p', {}, t('wait.keepOpen')),
+    notifyRow,
+    broadcasts,
+    h('details', { class: 'easy', lang: 'de' },
+      h('summary', {}, t('wait.easyTitle')),
+      h('ul', {}, (Array.isArray(easy) ? easy : []).map((line) => h('li', {}, line)))),
+    h('div', { class: 'actions' }, leaveBtn),
+    confirmBox);
+
+  function renderNotify() {
+    if (!('Notification' in window)) replace(notifyRow);
+    else if (notificationsAllowed()) replace(notifyRow, t('wait.notifyOn'));
+    else if (Notification.permission === 'denied') replace(notifyRow);
+    else replace(notifyRow, notifyBtn, ' ', h('span', { class: 'hint' }, t('wait.notifyHint')));
+  }
+
+  async function enableNotify() {
+    await askNotifications();
+    renderNotify();
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  // Why: only changed text is written, so screen readers announce real changes and nothing else.
+  function render(changes) {
+    status = { ...status, ...changes };
+    setText(number, status.number || '…');
+    const place = placeOf(status.position);
+    setText(positionText, place === null ? '' : place === 1 ? t('wait.position.1') : t('wait.position.n', { n: place, ahead: place - 1 }));
+    const range = waitRange(t, status.estimate);
+    setText(estimateText, place === null ? '' : range ? t('wait.estimate', { range }) : t('wait.estimateUnknown'));
+    if ('notice' in changes) {
+      const key = status.notice;
+      notice.setAttribute('role', NOTICE_ROLE[key] || 'status');
+      const params = { n: placeOf(status.position) ?? '', office: office ? localized(t, office.name) : status.office };
+      setText(notice, key ? t(`wait.${key}`, params) : '');
+    }
+    if ('alert' in changes) {
+      const a = status.alert;
+      const texts = { almost: t('wait.almost'), called: t('wait.called', { clerk: status.clerk || '' }), calledHidden: t('wait.calledHidden') };
+      setText(alertBox, texts[a] || '');
+      alertBox.className = `alert-box${a ? ' active' : ''}`;
+    }
+    if (changes.broadcast) {
+      broadcasts.prepend(h('li', {}, h('strong', {}, t('wait.broadcast', { from: changes.broadcast.from }), ': '), changes.broadcast.text));
+      while (broadcasts.children.length > 5) broadcasts.lastChild.remove();
+    }
+  }
+
+  renderNotify();
+  render({ ...status, notice: status.notice || null, alert: status.alert || null });
+  return { el, update: render };
+}
