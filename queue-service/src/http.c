@@ -8,7 +8,7 @@
 
 /* Every route table the public listener serves; add another module's table here. */
 static const bb_route *const route_tables[] = {bb_routes_public, bb_routes_clerk,
-	bb_routes_appointments, bb_routes_ice, NULL};
+	bb_routes_appointments, bb_routes_ice, bb_routes_stats, NULL};
 
 /* Per-connection state: one HTTP transaction at a time, or a live WebSocket. */
 typedef struct pss {
@@ -162,6 +162,9 @@ static int send_response(bb_app *app, struct lws *wsi, pss *p)
 		int n = g_snprintf(ra, sizeof ra, "%d", p->resp.retry_after);
 		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:", (unsigned char *)ra, n, &ptr, end);
 	}
+	if (ok && p->resp.disposition[0])
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+			(const unsigned char *)p->resp.disposition, (int)strlen(p->resp.disposition), &ptr, end);
 	if (ok && p->close_after)
 		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &ptr, end);
 	ok = ok && !lws_finalize_write_http_header(wsi, start, &ptr, end);

@@ -32,6 +32,7 @@ typedef struct bb_http_resp {
 	char *body;                 /* g_malloc'd */
 	const char *content_type;
 	int retry_after;            /* > 0: Retry-After header */
+	char disposition[128];      /* non-empty: Content-Disposition header (downloads) */
 } bb_http_resp;
 
 typedef struct bb_route {
@@ -45,6 +46,7 @@ extern const bb_route bb_routes_public[];
 extern const bb_route bb_routes_clerk[];
 extern const bb_route bb_routes_appointments[];   /* routes_appointments.c */
 extern const bb_route bb_routes_ice[];            /* routes_ice.c */
+extern const bb_route bb_routes_stats[];          /* routes_stats.c */
 
 /* Response helpers: JSON (consumes o), error JSON from err, plain text. */
 void bb_http_json(bb_http_resp *resp, int status, json_t *o);

@@ -95,6 +95,7 @@ static const struct {
 	{"migrate", bb_cli_migrate, "apply pending SQL migrations and exit"},
 	{"office", bb_cli_office, "office list | add --id ID --name-de .. --name-en .. --prefix P [--hours SPEC] | edit --id ID [...]"},
 	{"clerk", bb_cli_clerk, "clerk add LOGIN --name TEXT [--role clerk|admin] [--offices a,b] (password on stdin) | passwd LOGIN | list | disable LOGIN"},
+	{"stats", bb_cli_stats, "stats --from YYYY-MM-DD --to YYYY-MM-DD [--office ID] [--csv]: numbers per office and day"},
 	{"config-sample", cmd_config_sample, "print a commented configuration file"},
 };
 

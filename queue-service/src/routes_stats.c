@@ -1,0 +1,94 @@
+/* routes_stats.c: GET /api/v1/admin/stats — statistics per office and day for clerks and admins,
+ * as JSON or as a CSV download (see stats.h and docs/rest-api.md "Statistics"). */
+#include "clerks.h"
+#include "http.h"
+#include "jsonutil.h"
+#include "offices.h"
+#include "stats.h"
+
+#include <string.h>
+
+/* Output formats of the route: name -> content type (NULL: JSON). */
+static const struct {
+	const char *name;
+	const char *content_type;
+} formats[] = {
+	{"json", NULL},
+	{"csv", "text/csv; charset=utf-8"},
+};
+
+/* Reads one query argument; NULL when absent. FALSE when present but too long for buf. */
+static gboolean url_arg(bb_http_req *req, const char *name_eq, char *buf, size_t size, const char **out)
+{
+	*out = lws_get_urlarg_by_name(req->wsi, name_eq, buf, (int)size);
+	return !*out || strlen(*out) < size - 1;
+}
+
+/* Who may see what: admins every office, clerks the offices they serve; `office` narrows it. The
+ * range and format are checked before the database is asked. */
+static void get_stats(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_err err = {0};
+	g_autoptr(bb_clerk) c = bb_clerk_by_session(req->app, *req->bearer ? req->bearer : NULL, &err);
+	if (!c) {
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+		return;
+	}
+	char from_buf[32], to_buf[32], office_buf[48], format_buf[16];
+	const char *from, *to, *office, *format;
+	if (!url_arg(req, "from=", from_buf, sizeof from_buf, &from) || !url_arg(req, "to=", to_buf, sizeof to_buf, &to) ||
+		!url_arg(req, "office=", office_buf, sizeof office_buf, &office) ||
+		!url_arg(req, "format=", format_buf, sizeof format_buf, &format)) {
+		bb_http_error_code(resp, "bad_request", "a query argument is too long");
+		return;
+	}
+	int fmt = -1;
+	for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+		if (strcmp(format ? format : "json", formats[i].name) == 0)
+			fmt = (int)i;
+	if (fmt < 0) {
+		bb_http_error_code(resp, "bad_request", "format: expected json or csv");
+		return;
+	}
+	g_autofree char *message = NULL;
+	if (!bb_stats_check_range(from, to, &message)) {
+		bb_http_error_code(resp, "bad_request", message);
+		return;
+	}
+	if (office && !bb_office_get(req->app, office)) {
+		bb_http_error_code(resp, "not_found", "office: no such office");
+		return;
+	}
+	if (office && !bb_clerk_serves(c, office)) {
+		bb_http_error_code(resp, "forbidden", "office: you do not serve this office");
+		return;
+	}
+	const char *one[] = {office};
+	GError *e = NULL;
+	PGresult *r = office ? bb_stats_fetch(req->app->db, from, to, one, 1, &e)
+		: bb_stats_fetch(req->app->db, from, to, (const char *const *)c->offices, c->n_offices, &e);
+	if (!r) {
+		bb_err_from_db(&err, e);
+		g_error_free(e);
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+		return;
+	}
+	if (formats[fmt].content_type) {
+		g_free(resp->body);
+		resp->status = 200;
+		resp->body = bb_stats_csv(r);
+		resp->content_type = formats[fmt].content_type;
+		g_snprintf(resp->disposition, sizeof resp->disposition,
+			"attachment; filename=\"buergerbuero-stats-%s-%s.csv\"", from, to);
+	} else {
+		bb_http_json(resp, 200, bb_stats_json(r, from, to));
+	}
+	PQclear(r);
+}
+
+const bb_route bb_routes_stats[] = {
+	{"GET", "/api/v1/admin/stats", get_stats, NULL},
+	{NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,89 @@
+/* fuzz_parsers.c: libFuzzer target for the queue service's pure input parsers: the request
+ * validation tables (validate.c) fed with Jansson-parsed JSON, and the `--hours` syntax
+ * (bb_cli_parse_hours) whose result drives the opening-hours engine (hours.c).
+ *
+ * The first input byte picks the target; the rest is the payload. Built and run by libfuzzer.sh. */
+#include "cli.h"
+#include "hours.h"
+#include "internal.h"
+#include "validate.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Runs every op table's field checks on one parsed document, as internal.c would before an op
+ * runs; a failed check must leave a well-formed, serialisable error. */
+static void fuzz_validate(const uint8_t *data, size_t size)
+{
+	json_error_t jerr;
+	json_t *msg = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
+	if (!msg)
+		return;
+	const bb_op *const tables[] = {bb_ops_core, bb_ops_appointments, NULL};
+	for (int t = 0; tables[t]; t++) {
+		for (const bb_op *op = tables[t]; op->name; op++) {
+			bb_err err = {0};
+			gboolean ok = bb_validate(msg, op->fields, &err);
+			if (ok != (err.code == NULL))
+				__builtin_trap();   /* result and error must agree */
+			if (!ok) {
+				json_t *e = bb_err_json(&err);
+				char *s = e ? json_dumps(e, JSON_COMPACT) : NULL;
+				if (!s)
+					__builtin_trap();   /* an error that cannot be sent loses the reply */
+				free(s);
+				json_decref(e);
+			}
+			bb_err_clear(&err);
+		}
+	}
+	json_decref(msg);
+}
+
+/* Parses an hours spec; what parses must be accepted by the hours engine and be queryable. */
+static void fuzz_hours(const uint8_t *data, size_t size)
+{
+	if (size > 4096)
+		return;
+	char *spec = g_strndup((const char *)data, size);
+	GArray *iv = g_array_new(FALSE, FALSE, sizeof(int));
+	GError *e = NULL;
+	if (bb_cli_parse_hours(spec, iv, &e)) {
+		if (iv->len % 3)
+			__builtin_trap();
+		bb_hours *h = bb_hours_new("Europe/Berlin");
+		for (guint i = 0; i + 2 < iv->len; i += 3) {
+			int d = g_array_index(iv, int, i), o = g_array_index(iv, int, i + 1), c = g_array_index(iv, int, i + 2);
+			if (d < 1 || d > 7 || o < 0 || c > 1440 || o >= c)
+				__builtin_trap();   /* the parser promised valid triples */
+			bb_hours_add_weekly(h, d, o, c);
+		}
+		gint64 at = 1764000000;   /* 2025-11-24, a Monday */
+		for (int k = 0; k < 4; k++, at += 86400 * 3 + 3600 * 7) {
+			(void)bb_hours_is_open(h, at);
+			(void)bb_hours_next_opening(h, at, 14);
+			(void)bb_hours_current_close(h, at);
+			bb_interval out[16];
+			(void)bb_hours_intervals_on(h, at, out, 16);
+		}
+		bb_hours_free(h);
+	} else if (!e) {
+		__builtin_trap();   /* a refusal must explain itself */
+	}
+	g_clear_error(&e);
+	g_array_free(iv, TRUE);
+	g_free(spec);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	if (data[0] & 1)
+		fuzz_hours(data + 1, size - 1);
+	else
+		fuzz_validate(data + 1, size - 1);
+	return 0;
+}
