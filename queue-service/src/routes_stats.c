@@ -2,7 +2,6 @@
  * as JSON or as a CSV download (see stats.h and docs/rest-api.md "Statistics"). */
 #include "clerks.h"
 #include "http.h"
-#include "jsonutil.h"
 #include "offices.h"
 #include "stats.h"
 
@@ -17,11 +16,14 @@ static const struct {
 	{"csv", "text/csv; charset=utf-8"},
 };
 
-/* Reads one query argument; NULL when absent. FALSE when present but too long for buf. */
-static gboolean url_arg(bb_http_req *req, const char *name_eq, char *buf, size_t size, const char **out)
+/* Longest query string worth reading: four short arguments. */
+#define QUERY_MAX 256
+
+/* Reads one query argument; NULL when absent (lws also says NULL when it does not fit, hence the
+ * check of the whole query's length first). */
+static const char *url_arg(bb_http_req *req, const char *name_eq, char *buf, size_t size)
 {
-	*out = lws_get_urlarg_by_name(req->wsi, name_eq, buf, (int)size);
-	return !*out || strlen(*out) < size - 1;
+	return lws_get_urlarg_by_name(req->wsi, name_eq, buf, (int)size);
 }
 
 /* Who may see what: admins every office, clerks the offices they serve; `office` narrows it. The
@@ -35,14 +37,15 @@ static void get_stats(bb_http_req *req, bb_http_resp *resp)
 		bb_err_clear(&err);
 		return;
 	}
-	char from_buf[32], to_buf[32], office_buf[48], format_buf[16];
-	const char *from, *to, *office, *format;
-	if (!url_arg(req, "from=", from_buf, sizeof from_buf, &from) || !url_arg(req, "to=", to_buf, sizeof to_buf, &to) ||
-		!url_arg(req, "office=", office_buf, sizeof office_buf, &office) ||
-		!url_arg(req, "format=", format_buf, sizeof format_buf, &format)) {
-		bb_http_error_code(resp, "bad_request", "a query argument is too long");
+	if (lws_hdr_total_length(req->wsi, WSI_TOKEN_HTTP_URI_ARGS) > QUERY_MAX) {
+		bb_http_error_code(resp, "bad_request", "the query string is too long");
 		return;
 	}
+	char from_buf[QUERY_MAX], to_buf[QUERY_MAX], office_buf[QUERY_MAX], format_buf[QUERY_MAX];
+	const char *from = url_arg(req, "from=", from_buf, sizeof from_buf);
+	const char *to = url_arg(req, "to=", to_buf, sizeof to_buf);
+	const char *office = url_arg(req, "office=", office_buf, sizeof office_buf);
+	const char *format = url_arg(req, "format=", format_buf, sizeof format_buf);
 	int fmt = -1;
 	for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
 		if (strcmp(format ? format : "json", formats[i].name) == 0)

@@ -8,6 +8,7 @@ import { Backoff } from '../widget/backoff.js';
 import { chime, notify, askNotifications, unlockAudio } from '../widget/alerts.js';
 import { queuePanel, appointmentsPanel, broadcastPanel, countWaiting } from './queue-view.js';
 import { callPanel } from './call-panel.js';
+import { statsPanel } from './stats-panel.js';
 
 const TOKEN_KEY = 'bb-console-token';
 const params = new URLSearchParams(location.search);
@@ -122,7 +123,8 @@ function renderWork() {
     left.push(state.call.el);
   }
   left.push(queuePanel({ t, state, actions }));
-  const right = [appointmentsPanel({ t, state }), broadcastPanel({ t, state, actions })];
+  const right = [appointmentsPanel({ t, state }), broadcastPanel({ t, state, actions }),
+    statsPanel({ t, state, apiBase: config.api })];
   replace(app, status, h('div', { class: 'layout' }, h('div', {}, left), h('div', {}, right)));
   if (focusId) { const again = document.getElementById(focusId); if (again) again.focus(); }
 }

@@ -251,5 +251,17 @@ export default {
   'console.titleCount': '({n}) Bürgerbüro',
   'console.sound': 'Ton bei neuen Wartenden',
   'console.notifyAllow': 'Desktop-Benachrichtigungen erlauben',
-  'console.janusDown': 'Video-Server nicht erreichbar – neuer Versuch läuft.'
+  'console.janusDown': 'Video-Server nicht erreichbar – neuer Versuch läuft.',
+  'console.stats': 'Statistik',
+  'console.statsHint': 'Nur Zahlen je Amt und Tag (Wartezeit, Beratungsdauer, Nichterscheinen, Abbrüche) als CSV-Datei.',
+  'console.statsOffice': 'Amt',
+  'console.statsAllOffices': 'Alle meine Ämter',
+  'console.statsLast30': 'CSV der letzten 30 Tage herunterladen',
+  'console.statsFrom': 'Von',
+  'console.statsTo': 'Bis',
+  'console.statsDownload': 'CSV für diesen Zeitraum herunterladen',
+  'console.statsLoading': 'Statistik wird erstellt …',
+  'console.statsDone': 'Download gestartet.',
+  'console.statsFailed': 'Statistik nicht verfügbar: {reason}',
+  'console.statsBadRange': 'Bitte einen Zeitraum von 1 bis {max} Tagen wählen (Von nicht nach Bis).'
 };

@@ -242,5 +242,17 @@ export default {
   'console.titleCount': '({n}) Citizens\' office',
   'console.sound': 'Sound for new arrivals',
   'console.notifyAllow': 'Allow desktop notifications',
-  'console.janusDown': 'Video server unreachable – retrying.'
+  'console.janusDown': 'Video server unreachable – retrying.',
+  'console.stats': 'Statistics',
+  'console.statsHint': 'Numbers only, per office and day (waiting time, consultation time, no-shows, abandonment), as a CSV file.',
+  'console.statsOffice': 'Office',
+  'console.statsAllOffices': 'All my offices',
+  'console.statsLast30': 'Download CSV of the last 30 days',
+  'console.statsFrom': 'From',
+  'console.statsTo': 'To',
+  'console.statsDownload': 'Download CSV for this range',
+  'console.statsLoading': 'Preparing statistics …',
+  'console.statsDone': 'Download started.',
+  'console.statsFailed': 'Statistics not available: {reason}',
+  'console.statsBadRange': 'Please choose a range of 1 to {max} days (From not after To).'
 };
