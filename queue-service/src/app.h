@@ -1,5 +1,7 @@
 /* app.h: the service context. All state lives here (no globals); one thread touches it: the lws
- * event loop, which also runs every libpq call and every timer. */
+ * event loop, which also runs every timer and every libpq call on app->db. With db_pool_size > 1,
+ * worker threads run pool-safe internal ops on their own connections and hand their changes back
+ * to the lws thread (threading model and rules: pool.h). */
 #ifndef BB_APP_H
 #define BB_APP_H
 
@@ -26,6 +28,7 @@ typedef struct bb_metrics {
 	guint64 wait_count;
 	guint64 ws_messages_out;
 	guint64 slow_consumers;
+	guint64 pool_db_errors;      /* failed statements on the worker threads' connections */
 } bb_metrics;
 
 /* Optional hook for `join` with an `appointment` code (installed by the appointments module):
@@ -36,7 +39,8 @@ typedef gboolean (*bb_join_hook)(bb_app *app, const char *office, const char *co
 
 struct bb_app {
 	bb_cfg cfg;
-	bb_db *db;
+	bb_db *db;                   /* the lws thread's connection */
+	struct bb_pool *pool;        /* worker threads (pool.h); NULL when db_pool_size = 1 */
 	struct lws_context *lws;
 
 	GHashTable *offices;         /* id -> bb_office* (offices.h) */

@@ -4,6 +4,7 @@
 
 #include "jsonutil.h"
 #include "logging.h"
+#include "pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,7 @@ json_t *bb_appointments_slots(bb_app *app, const char *office, int y, int m, int
  * or the booking horizon is passed. */
 json_t *bb_slots_next_free(bb_app *app, const char *office, int max)
 {
+	g_return_val_if_fail(!bb_pool_on_worker(), json_array());   /* office cache: lws thread only */
 	json_t *out = json_array();
 	bb_office *o = bb_office_get(app, office);
 	bb_err err = {0};

@@ -54,6 +54,8 @@ static const cfg_key keys[] = {
 	 "outgoing messages queued per WebSocket; a slower consumer is disconnected"},
 	{"db_timeout_ms", "BB_DB_TIMEOUT_MS", I(db_timeout_ms), "5000", 100, 600000,
 	 "statement timeout of the service's database queries in milliseconds"},
+	{"db_pool_size", "BB_DB_POOL_SIZE", I(db_pool_size), "4", 1, 64,
+	 "database connections (worker threads) for the internal API's ticket ops; 1 = all SQL on the event loop's one connection"},
 	{"checkin_before_s", "BB_CHECKIN_BEFORE_S", I(checkin_before_s), "900", 0, 86400,
 	 "appointment check-in opens this many seconds before the slot"},
 	{"checkin_after_s", "BB_CHECKIN_AFTER_S", I(checkin_after_s), "900", 0, 86400,

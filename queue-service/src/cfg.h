@@ -20,6 +20,7 @@ typedef struct bb_cfg {
 	int retention_s;           /* 0: personal fields erased at the end of the office's local day */
 	int ws_queue_max;          /* outgoing messages queued per WebSocket before it is closed */
 	int db_timeout_ms;         /* statement timeout of the service's queries */
+	int db_pool_size;          /* connections for internal API ops; > 1: worker threads (pool.h) */
 	/* appointments (appointments.c) */
 	int checkin_before_s;      /* check-in opens this long before the slot */
 	int checkin_after_s;       /* ... and closes this long after its start */

@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "notify.h"
 #include "offices.h"
+#include "pool.h"
 #include "secret.h"
 
 #include <string.h>
@@ -111,7 +112,7 @@ static bb_clerk *clerk_from_row(bb_app *app, PGresult *r)
 static PGresult *exec(bb_app *app, const char *sql, int n, const char *const *p, bb_err *err)
 {
 	GError *e = NULL;
-	PGresult *r = bb_db_exec(app->db, sql, n, p, &e);
+	PGresult *r = bb_db_exec(bb_app_db(app), sql, n, p, &e);
 	if (!r)
 		bb_err_from_db(err, e);
 	return r;

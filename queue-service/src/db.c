@@ -2,6 +2,8 @@
 #include "db.h"
 #include "logging.h"
 
+#include <poll.h>
+#include <stdatomic.h>
 #include <string.h>
 
 G_DEFINE_QUARK(bb-db-error-quark, bb_db_error)
@@ -13,7 +15,13 @@ struct bb_db {
 	gboolean broken;
 	gint64 last_reset_us;
 	guint64 errors;
+	gboolean tx_open;        /* between bb_db_begin() and bb_db_commit()/bb_db_rollback() */
 };
+
+/* When any connection of the process last connected (monotonic us): a connection that failed
+ * to reconnect less than a second ago may try again at once when another one got through since,
+ * because then the database is back (several connections with a pool, pool.h). */
+static _Atomic gint64 last_success_us;
 
 /* Server notices (e.g. "already exists, skipping") are not errors: debug log only. */
 static void on_notice(void *arg, const char *message)
@@ -66,14 +74,38 @@ void bb_db_free(bb_db *db)
 	g_free(db);
 }
 
-/* Makes sure there is a usable connection; reconnects at most once per second so that a
- * database outage costs each request one fast failure rather than a blocking connect. */
+/* An idle connection (no query running, no LISTEN on it) has nothing to read unless the server
+ * said goodbye (shutdown, restart, terminated backend) or closed it; either way it is not worth
+ * keeping. A false alarm (e.g. an asynchronous parameter report) costs one reconnect. */
+static gboolean idle_conn_quiet(PGconn *c)
+{
+	struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+	return p.fd >= 0 && poll(&p, 1, 0) == 0;
+}
+
+/* Makes sure there is a usable connection; reconnects at most once per second (unless another
+ * connection got through since) so that a database outage costs each request one fast failure
+ * rather than a blocking connect. Between transactions an idle connection is first checked for
+ * anything the server sent meanwhile (see idle_conn_quiet): after a server restart the statement
+ * goes to a new connection instead of failing. Inside a transaction the connection is
+ * never replaced: the rest of the transaction would silently run outside of it. */
 static gboolean ensure_conn(bb_db *db, GError **error)
 {
-	if (db->conn && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
-		return TRUE;
+	if (db->conn && !db->broken && PQstatus(db->conn) == CONNECTION_OK) {
+		if (db->tx_open || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+			return TRUE;
+		if (idle_conn_quiet(db->conn))
+			return TRUE;
+		db->broken = TRUE;
+		bb_info("db", "connection closed by the server while idle; reconnecting");
+	}
+	if (db->tx_open) {
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
+		return FALSE;
+	}
 	gint64 now = g_get_monotonic_time();
-	if (now - db->last_reset_us < G_USEC_PER_SEC) {
+	if (now - db->last_reset_us < G_USEC_PER_SEC &&
+	    atomic_load(&last_success_us) <= db->last_reset_us) {
 		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
 		return FALSE;
 	}
@@ -88,6 +120,7 @@ static gboolean ensure_conn(bb_db *db, GError **error)
 		return FALSE;
 	}
 	db->broken = FALSE;
+	atomic_store(&last_success_us, g_get_monotonic_time());
 	bb_info("db", "connected");
 	return TRUE;
 }
@@ -169,15 +202,38 @@ static gboolean exec_simple(bb_db *db, const char *sql, GError **error)
 	return TRUE;
 }
 
-gboolean bb_db_begin(bb_db *db, GError **error) { return exec_simple(db, "BEGIN", error); }
-gboolean bb_db_commit(bb_db *db, GError **error) { return exec_simple(db, "COMMIT", error); }
+gboolean bb_db_begin(bb_db *db, GError **error)
+{
+	db->tx_open = exec_simple(db, "BEGIN", error);
+	return db->tx_open;
+}
+
+gboolean bb_db_commit(bb_db *db, GError **error)
+{
+	gboolean ok = exec_simple(db, "COMMIT", error);
+	db->tx_open = FALSE;
+	return ok;
+}
 
 void bb_db_rollback(bb_db *db)
 {
+	db->tx_open = FALSE;
 	if (!db->conn || db->broken || PQstatus(db->conn) != CONNECTION_OK)
 		return;
 	PGresult *r = PQexec(db->conn, "ROLLBACK");
 	PQclear(r);
+}
+
+gboolean bb_db_rollback_open(bb_db *db)
+{
+	db->tx_open = FALSE;
+	if (!db->conn || db->broken || PQstatus(db->conn) != CONNECTION_OK)
+		return FALSE;
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return FALSE;
+	PGresult *r = PQexec(db->conn, "ROLLBACK");
+	PQclear(r);
+	return TRUE;
 }
 
 gboolean bb_db_ping(bb_db *db)

@@ -1,14 +1,18 @@
-/* db.h: the service's one synchronous PostgreSQL connection, with automatic reconnect.
+/* db.h: a synchronous PostgreSQL connection with automatic reconnect.
  *
  * Contract (small on purpose; other modules such as appointments use only this):
  * - bb_db_exec() runs one parameterised statement (text parameters, NULL = SQL NULL) and returns
  *   the result when it succeeded (PGRES_COMMAND_OK or PGRES_TUPLES_OK); otherwise NULL with
  *   *error in BB_DB_ERROR (code says unavailable / constraint / illegal transition / internal).
  * - After a connection failure the connection is marked broken; the next call resets it, at
- *   most once per second (calls in between fail fast with BB_DB_UNAVAILABLE).
+ *   most once per second unless another connection of the process connected since (calls in
+ *   between fail fast with BB_DB_UNAVAILABLE). An idle connection the server closed (restart) is
+ *   noticed before the next statement and replaced. Inside bb_db_begin()..commit/rollback a lost
+ *   connection is never replaced: the statements fail until the caller rolls back.
  * - bb_db_begin()/bb_db_commit()/bb_db_rollback() bracket multi-statement transactions. On any
  *   error inside one, call bb_db_rollback() (harmless when the connection is gone).
- * - Every caller runs on the service's one thread; nothing here is thread-safe. */
+ * - A bb_db is not thread-safe: one thread uses it at a time. The lws thread uses app->db; each
+ *   worker thread of the pool (pool.h) owns one bb_db of its own. bb_app_db() picks the right one. */
 #ifndef BB_DB_H
 #define BB_DB_H
 
@@ -40,6 +44,8 @@ gboolean bb_db_exec_script(bb_db *db, const char *sql, GError **error) G_GNUC_WA
 gboolean bb_db_begin(bb_db *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean bb_db_commit(bb_db *db, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void bb_db_rollback(bb_db *db);
+/* Rolls back a transaction still open on the connection (safety net after a job); TRUE if one was. */
+gboolean bb_db_rollback_open(bb_db *db);
 /* SELECT 1: TRUE when the database answers now. */
 gboolean bb_db_ping(bb_db *db);
 /* Number of failed statements since start (for /metrics). */

@@ -1,5 +1,5 @@
 /* internal_ops.c: handlers of the internal API's core ops (docs/internal-api.md), one each,
- * with their validation tables. */
+ * with their validation tables and which of them may run on a worker thread (pool.h). */
 #include "internal.h"
 #include "appointments.h"
 #include "jsonutil.h"
@@ -81,43 +81,93 @@ static gboolean check_joinable(bb_app *app, bb_office *o, bb_err *err)
 	return FALSE;
 }
 
-static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
+/* What prepare_join read from the office cache for the handler (copies: the cache may reload). */
+typedef struct join_prep {
+	char *office, *prefix, *timezone;
+	int capacity, priority;
+} join_prep;
+
+static void join_prep_free(gpointer p)
+{
+	join_prep *j = p;
+	g_free(j->office);
+	g_free(j->prefix);
+	g_free(j->timezone);
+	g_free(j);
+}
+
+/* lws thread: office, opening state and appointment code are checked against the office cache
+ * (and the appointments module) before the join runs, possibly on a worker. */
+static gboolean prepare_join(bb_op_req *req, bb_err *err)
 {
 	bb_app *app = req->app;
+	if (STR(req, "resume_token"))
+		return TRUE;
+	bb_office *o = bb_office_get(app, STR(req, "office"));
+	if (!o) {
+		bb_err_set(err, "not_found", "no such office");
+		return FALSE;
+	}
+	if (!check_joinable(app, o, err))
+		return FALSE;
+	join_prep *j = g_new0(join_prep, 1);
+	j->office = g_strdup(o->id);
+	j->prefix = g_strdup(o->prefix);
+	j->timezone = g_strdup(o->timezone);
+	j->capacity = o->capacity;
+	req->prep = j;
+	req->prep_free = join_prep_free;
+	const char *code = STR(req, "appointment");
+	if (code) {
+		/* The check-in hook leaves the appointment in a session setting of app->db that the
+		 * ticket insert consumes (sql/migrations/002): this join must use that connection. */
+		req->run_inline = TRUE;
+		if (!app->join_hook) {
+			bb_err_set(err, "bad_request", "appointments are not supported by this service");
+			return FALSE;
+		}
+		if (!app->join_hook(app, o->id, code, &j->priority, err))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Pool-safe: the database part of a join or resume. */
+static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
+{
 	g_autofree char *token = NULL;
 	json_t *ticket;
 	const char *resume = STR(req, "resume_token");
 	if (resume) {
-		ticket = bb_ticket_resume(app, resume, req->ic->instance, &token, err);
+		ticket = bb_ticket_resume(req->app, resume, req->instance, &token, err);
 	} else {
-		bb_office *o = bb_office_get(app, STR(req, "office"));
-		if (!o) {
-			bb_err_set(err, "not_found", "no such office");
-			return FALSE;
-		}
-		if (!check_joinable(app, o, err))
-			return FALSE;
-		bb_join_args a = {.office = o->id, .name = STR(req, "name"), .concern = STR(req, "concern"),
-			.instance = req->ic->instance};
-		const char *code = STR(req, "appointment");
-		if (code) {
-			if (!app->join_hook) {
-				bb_err_set(err, "bad_request", "appointments are not supported by this service");
-				return FALSE;
-			}
-			if (!app->join_hook(app, o->id, code, &a.priority, err))
-				return FALSE;
-		}
-		ticket = bb_ticket_join(app, &a, &token, err);
+		const join_prep *j = req->prep;
+		bb_join_args a = {.office = j->office, .prefix = j->prefix, .timezone = j->timezone,
+			.capacity = j->capacity, .priority = j->priority, .name = STR(req, "name"),
+			.concern = STR(req, "concern"), .instance = req->instance};
+		ticket = bb_ticket_join(req->app, &a, &token, err);
 	}
 	if (!ticket)
 		return FALSE;
-	bb_office *o = bb_office_get(app, json_string_value(json_object_get(ticket, "office")));
-	int pos = (int)json_integer_value(json_object_get(ticket, "position"));
 	json_object_set_new(res, "ticket", ticket);
-	json_object_set_new(res, "estimate", o ? bb_estimate_json(bb_office_estimate(o, pos)) : json_null());
 	json_object_set_new(res, "resume_token", json_string(token));
 	return TRUE;
+}
+
+/* lws thread: the wait estimate, or the free appointment slots offered when the room is full. */
+static void finish_join(bb_op_req *req, json_t *res, gboolean ok, bb_err *err)
+{
+	bb_app *app = req->app;
+	if (!ok) {
+		const join_prep *j = req->prep;
+		if (j && g_strcmp0(err->code, "full") == 0 && !err->extra)
+			err->extra = json_pack("{s:o}", "slots", bb_slots_next_free(app, j->office, BB_APPT_OFFER_SLOTS));
+		return;
+	}
+	json_t *ticket = json_object_get(res, "ticket");
+	bb_office *o = bb_office_get(app, json_string_value(json_object_get(ticket, "office")));
+	int pos = (int)json_integer_value(json_object_get(ticket, "position"));
+	json_object_set_new(res, "estimate", o ? bb_estimate_json(bb_office_estimate(o, pos)) : json_null());
 }
 
 static const bb_field ticket_fields[] = {{"ticket", BB_T_INT, TRUE, 0}, {NULL}};
@@ -277,13 +327,19 @@ static const bb_field transfer_fields[] = {
 	{"office", BB_T_STRING, TRUE, 32}, {NULL},
 };
 
-static gboolean op_transfer(bb_op_req *req, json_t *res, bb_err *err)
+/* lws thread: the target office must exist (office cache). */
+static gboolean prepare_transfer(bb_op_req *req, bb_err *err)
 {
-	const char *to = STR(req, "office");
-	if (!bb_office_get(req->app, to)) {
+	if (!bb_office_get(req->app, STR(req, "office"))) {
 		bb_err_set(err, "not_found", "no such office");
 		return FALSE;
 	}
+	return TRUE;
+}
+
+static gboolean op_transfer(bb_op_req *req, json_t *res, bb_err *err)
+{
+	const char *to = STR(req, "office");
 	bb_ticket_change ch = {.event = BB_EV_TRANSFER, .ticket_id = TICKET_ID(req), .to_office = to,
 		.offices = (const char *const *)req->clerk->offices, .n_offices = req->clerk->n_offices};
 	if (!apply_into(req, &ch, res, TRUE, NULL, err))
@@ -327,21 +383,26 @@ static gboolean op_broadcast(bb_op_req *req, json_t *res, bb_err *err)
 	return TRUE;
 }
 
+/* `pooled`: the handler only uses the database (bb_app_db) and the deferring calls of pool.h, so
+ * it may run on a worker thread; everything it needs from the office cache is done in prepare or
+ * finish. The others (connection state, office cache, broadcast) run on the lws thread. */
+#define POOLED .pooled = TRUE
+#define INLINE .pooled = FALSE
 const bb_op bb_ops_core[] = {
-	{"hello", hello_fields, FALSE, op_hello},
-	{"join", join_fields, FALSE, op_join},
-	{"leave", ticket_fields, FALSE, op_leave},
-	{"detach", ticket_fields, FALSE, op_detach},
-	{"accept", ticket_fields, FALSE, op_accept},
-	{"clerk_auth", session_fields, TRUE, op_clerk_auth},
-	{"presence", presence_fields, TRUE, op_presence},
-	{"heartbeat", heartbeat_fields, FALSE, op_heartbeat},
-	{"queue", session_fields, TRUE, op_queue},
-	{"call_next", session_fields, TRUE, op_call_next},
-	{"call", call_fields, TRUE, op_call},
-	{"finish", finish_fields, TRUE, op_finish},
-	{"transfer", transfer_fields, TRUE, op_transfer},
-	{"requeue", call_fields, TRUE, op_requeue},
-	{"broadcast", broadcast_fields, TRUE, op_broadcast},
-	{NULL, NULL, FALSE, NULL},
+	{"hello", hello_fields, FALSE, op_hello, INLINE},
+	{"join", join_fields, FALSE, op_join, POOLED, .prepare = prepare_join, .finish = finish_join},
+	{"leave", ticket_fields, FALSE, op_leave, POOLED},
+	{"detach", ticket_fields, FALSE, op_detach, POOLED},
+	{"accept", ticket_fields, FALSE, op_accept, POOLED},
+	{"clerk_auth", session_fields, TRUE, op_clerk_auth, INLINE},
+	{"presence", presence_fields, TRUE, op_presence, POOLED},
+	{"heartbeat", heartbeat_fields, FALSE, op_heartbeat, POOLED},
+	{"queue", session_fields, TRUE, op_queue, INLINE},
+	{"call_next", session_fields, TRUE, op_call_next, POOLED},
+	{"call", call_fields, TRUE, op_call, POOLED},
+	{"finish", finish_fields, TRUE, op_finish, POOLED},
+	{"transfer", transfer_fields, TRUE, op_transfer, POOLED, .prepare = prepare_transfer},
+	{"requeue", call_fields, TRUE, op_requeue, POOLED},
+	{"broadcast", broadcast_fields, TRUE, op_broadcast, INLINE},
+	{.name = NULL},
 };

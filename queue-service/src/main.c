@@ -8,6 +8,7 @@
 #include "migrate.h"
 #include "notify.h"
 #include "offices.h"
+#include "pool.h"
 #include "server.h"
 
 #include <locale.h>
@@ -64,11 +65,15 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
+		if (cfg->db_pool_size > 1)
+			app.pool = bb_pool_new(&app, cfg->db_pool_size);
 		bb_info("main", "started version=%s offices=%u", BB_SERVICE_VERSION, app.office_list->len);
 		bb_server_run(&app);
 		bb_info("main", "stopping");
 	}
 	app.stop = TRUE;
+	/* Workers finish what they run, their effects are applied; then the loop may go away. */
+	g_clear_pointer(&app.pool, bb_pool_free);
 	bb_server_stop(&app);
 	signal_app = NULL;
 	bb_notify_free(&app);

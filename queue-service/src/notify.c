@@ -4,6 +4,7 @@
 #include "live.h"
 #include "logging.h"
 #include "offices.h"
+#include "pool.h"
 
 #include <string.h>
 
@@ -30,13 +31,15 @@ void bb_notify_free(bb_app *app)
 
 void bb_notify_office_dirty(bb_app *app, const char *office_id)
 {
+	if (bb_pool_defer_dirty(office_id))
+		return;   /* a worker thread: the lws thread marks it when the job is finished */
 	if (office_id && !g_hash_table_contains(app->dirty, office_id))
 		g_hash_table_add(app->dirty, g_strdup(office_id));
 }
 
 void bb_notify_event(bb_app *app, json_t *ev)
 {
-	if (!ev)
+	if (!ev || bb_pool_defer_event(ev))
 		return;
 	/* Bounded: if the database stays down, old events are dropped rather than piling up. */
 	if (json_array_size(app->pending_events) >= 10000) {

@@ -18,6 +18,6 @@ static const bb_field no_show_fields[] = {
 };
 
 const bb_op bb_ops_appointments[] = {
-	{"appointment_no_show", no_show_fields, TRUE, op_appointment_no_show},
-	{NULL, NULL, FALSE, NULL},
+	{"appointment_no_show", no_show_fields, TRUE, op_appointment_no_show, .pooled = FALSE},
+	{.name = NULL},
 };

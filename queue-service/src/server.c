@@ -6,6 +6,7 @@
 #include "live.h"
 #include "logging.h"
 #include "notify.h"
+#include "pool.h"
 
 #include <string.h>
 
@@ -72,6 +73,9 @@ static const struct lws_http_mount *build_mounts(bb_app *app)
 static void on_flush(lws_sorted_usec_list_t *sul)
 {
 	bb_app *app = lws_container_of(sul, bb_app, sul_flush);
+	/* Finished jobs are dispatched on the wake-up of lws_cancel_service(); this is only a
+	 * backstop so that a missed wake-up costs at most one flush period. */
+	bb_pool_dispatch(app->pool);
 	bb_notify_flush(app);
 	lws_sul_schedule(app->lws, 0, &app->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
 }

@@ -5,6 +5,7 @@
 #include "logging.h"
 #include "notify.h"
 #include "offices.h"
+#include "pool.h"
 #include "secret.h"
 
 #include <stdlib.h>
@@ -32,7 +33,7 @@ json_t *bb_ticket_json_with_position(bb_app *app, const PGresult *r, int row, bb
 	if (strcmp(PQgetvalue(r, row, BB_TCOL_STATE), "waiting") == 0) {
 		const char *p[] = {PQgetvalue(r, row, BB_TCOL_ID)};
 		GError *e = NULL;
-		PGresult *c = bb_db_exec(app->db,
+		PGresult *c = bb_db_exec(bb_app_db(app),
 			"SELECT count(*) FROM ticket t JOIN ticket w ON w.office_id = t.office_id AND w.state = 'waiting' "
 			"AND (w.priority > t.priority OR (w.priority = t.priority AND (w.arrived_at, w.id) < (t.arrived_at, t.id))) "
 			"WHERE t.id = $1", 1, p, &e);
@@ -97,7 +98,7 @@ static void explain_miss(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, ch->ticket_id);
 	const char *p[] = {id};
 	GError *e = NULL;
-	PGresult *r = bb_db_exec(app->db, "SELECT state, office_id FROM ticket WHERE id = $1", 1, p, &e);
+	PGresult *r = bb_db_exec(bb_app_db(app), "SELECT state, office_id FROM ticket WHERE id = $1", 1, p, &e);
 	if (!r) {
 		bb_err_from_db(err, e);
 		return;
@@ -193,7 +194,7 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	if (ch->event == BB_EV_TRANSFER) {
 		const char *p[] = {id};
 		GError *e = NULL;
-		PGresult *o = bb_db_exec(app->db, "SELECT office_id FROM ticket WHERE id = $1", 1, p, &e);
+		PGresult *o = bb_db_exec(bb_app_db(app), "SELECT office_id FROM ticket WHERE id = $1", 1, p, &e);
 		if (!o) {
 			g_string_free(sql, TRUE);
 			bb_err_from_db(err, e);
@@ -205,7 +206,7 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	}
 
 	GError *e = NULL;
-	PGresult *r = bb_db_exec(app->db, sql->str, (int)vals->len, (const char *const *)vals->pdata, &e);
+	PGresult *r = bb_db_exec(bb_app_db(app), sql->str, (int)vals->len, (const char *const *)vals->pdata, &e);
 	g_string_free(sql, TRUE);
 	if (!r) {
 		bb_err_from_db(err, e);
@@ -222,9 +223,7 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	if (old_office)
 		bb_notify_office_dirty(app, old_office);
 	if (ch->event == BB_EV_CALL) {
-		app->metrics.calls++;
-		app->metrics.wait_sum_s += (double)bb_db_int(r, 0, BB_TCOL_WAITED);
-		app->metrics.wait_count++;
+		bb_metrics_call(app, (double)bb_db_int(r, 0, BB_TCOL_WAITED));
 	}
 	queue_event(app, ch, r);
 	return r;
@@ -235,7 +234,7 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 static PGresult *exec(bb_app *app, const char *sql, int n, const char *const *p, bb_err *err)
 {
 	GError *e = NULL;
-	PGresult *r = bb_db_exec(app->db, sql, n, p, &e);
+	PGresult *r = bb_db_exec(bb_app_db(app), sql, n, p, &e);
 	if (!r)
 		bb_err_from_db(err, e);
 	return r;
@@ -243,9 +242,9 @@ static PGresult *exec(bb_app *app, const char *sql, int n, const char *const *p,
 
 /* The statements of a join inside the caller's transaction: number, capacity check, insert.
  * Returns the new row (BB_TICKET_COLS) or NULL with err set. */
-static PGresult *join_in_tx(bb_app *app, bb_office *o, const bb_join_args *a, const char *hash, bb_err *err)
+static PGresult *join_in_tx(bb_app *app, const bb_join_args *a, const char *hash, bb_err *err)
 {
-	const char *p1[] = {o->id, o->timezone};
+	const char *p1[] = {a->office, a->timezone};
 	PGresult *c = exec(app, "INSERT INTO ticket_counter (office_id, day, last) "
 		"VALUES ($1, (now() AT TIME ZONE $2)::date, 1) ON CONFLICT (office_id, day) "
 		"DO UPDATE SET last = ticket_counter.last + 1 RETURNING last, day::text", 2, p1, err);
@@ -257,11 +256,11 @@ static PGresult *join_in_tx(bb_app *app, bb_office *o, const bb_join_args *a, co
 	/* The counter row lock is held now, and this is a new statement: its capacity count sees
 	 * every committed join of the office. It also returns the position (column after the ticket
 	 * columns), so a join costs four round trips including BEGIN and COMMIT. */
-	g_autofree char *number = g_strdup_printf("%s-%03d", o->prefix, atoi(seq));
+	g_autofree char *number = g_strdup_printf("%s-%03d", a->prefix, atoi(seq));
 	g_autofree char *prio = g_strdup_printf("%d", a->priority);
 	g_autofree char *ret = g_strdup_printf("%d", app->cfg.retention_s);
-	g_autofree char *cap = g_strdup_printf("%d", o->capacity);
-	const char *p3[] = {o->id, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, o->timezone, cap};
+	g_autofree char *cap = g_strdup_printf("%d", a->capacity);
+	const char *p3[] = {a->office, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, a->timezone, cap};
 	PGresult *r = exec(app, "WITH ins AS (INSERT INTO ticket (office_id, issued_office_id, day, seq, number, name, "
 		"concern, resume_token_hash, priority, attached_instance, erase_after) "
 		"SELECT $1, $1, $2::date, $3::int, $4, $5, $6, $7, $8::int, $9, "
@@ -274,8 +273,8 @@ static PGresult *join_in_tx(bb_app *app, bb_office *o, const bb_join_args *a, co
 		"FROM ins t", 12, p3, err);
 	if (r && PQntuples(r) == 0) {
 		PQclear(r);
+		/* The caller adds the free appointment slots (office cache: lws thread only). */
 		bb_err_set(err, "full", "the waiting room is full");
-		err->extra = json_pack("{s:o}", "slots", bb_slots_next_free(app, o->id, BB_APPT_OFFER_SLOTS));
 		return NULL;
 	}
 	return r;
@@ -283,33 +282,29 @@ static PGresult *join_in_tx(bb_app *app, bb_office *o, const bb_join_args *a, co
 
 json_t *bb_ticket_join(bb_app *app, const bb_join_args *a, char **token, bb_err *err)
 {
-	bb_office *o = bb_office_get(app, a->office);
-	if (!o) {
-		bb_err_set(err, "not_found", "no such office");
-		return NULL;
-	}
+	bb_db *db = bb_app_db(app);
 	GError *e = NULL;
-	if (!bb_db_begin(app->db, &e)) {
+	if (!bb_db_begin(db, &e)) {
 		bb_err_from_db(err, e);
 		return NULL;
 	}
 	g_autofree char *tok = bb_token_new();
 	g_autofree char *hash = bb_token_hash(tok);
-	PGresult *t = join_in_tx(app, o, a, hash, err);
+	PGresult *t = join_in_tx(app, a, hash, err);
 	json_t *ticket = t ? bb_ticket_json(t, 0, (int)bb_db_int(t, 0, BB_TCOL_WAITED + 1)) : NULL;
-	if (!ticket || !bb_db_commit(app->db, &e)) {
+	if (!ticket || !bb_db_commit(db, &e)) {
 		if (e)
 			bb_err_from_db(err, e);
 		if (ticket)
 			json_decref(ticket);
 		if (t)
 			PQclear(t);
-		bb_db_rollback(app->db);
+		bb_db_rollback(db);
 		return NULL;
 	}
-	app->metrics.tickets_created++;
-	bb_notify_office_dirty(app, o->id);
-	bb_notify_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival", "office", o->id,
+	bb_metrics_ticket_created(app);
+	bb_notify_office_dirty(app, a->office);
+	bb_notify_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival", "office", a->office,
 		"ticket", bb_ticket_json(t, 0, (int)json_integer_value(json_object_get(ticket, "position")))));
 	PQclear(t);
 	*token = g_steal_pointer(&tok);

@@ -38,14 +38,19 @@ typedef struct bb_ticket_change {
  * unavailable. */
 PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err);
 
+/* The office fields are copied from the office cache by the caller on the lws thread, so that
+ * the join itself may run on a worker thread (pool.h). */
 typedef struct bb_join_args {
 	const char *office;
+	const char *prefix, *timezone;
+	int capacity;
 	const char *name, *concern;
 	const char *instance;        /* plugin instance holding the citizen's connection */
 	int priority;
 } bb_join_args;
 
-/* Draws a ticket; returns the ticket JSON and sets *token (the plain resume token, shown once). */
+/* Draws a ticket; returns the ticket JSON and sets *token (the plain resume token, shown once).
+ * A full waiting room is err `full` without `slots` (the caller adds them). */
 json_t *bb_ticket_join(bb_app *app, const bb_join_args *a, char **token, bb_err *err);
 /* Resumes a ticket by its resume token within the grace period; issues a new token. */
 json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, char **new_token, bb_err *err);

@@ -76,7 +76,9 @@ try {
   const sql1 = [];
   try {
     for (let i = 0; i < INSTANCES; i++) {
-      svcs.push(await new QueueService(url, { BB_LOG_LEVEL: 'warn', BB_PRESENCE_TIMEOUT_S: '3600' }).start());
+      // BB_DB_POOL_SIZE from our environment (e.g. 1 for the single-connection design) reaches the service.
+      const pool = process.env.BB_DB_POOL_SIZE ? { BB_DB_POOL_SIZE: process.env.BB_DB_POOL_SIZE } : {};
+      svcs.push(await new QueueService(url, { BB_LOG_LEVEL: 'warn', BB_PRESENCE_TIMEOUT_S: '3600', ...pool }).start());
     }
     // Alternate so that background load on the machine hits both sides alike.
     for (let r = 0; r < ROUNDS; r++) {
