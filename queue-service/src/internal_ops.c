@@ -48,6 +48,11 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 	g_free(req->ic->instance);
 	req->ic->instance = g_strdup(instance);
 	bb_info("internal", "hello instance=%s attached=%d", instance, n);
+	/* A reconnecting plugin holds citizens whose places may have changed while it was away:
+	 * recompute every office now so that each of them hears its current position. */
+	if (n > 0)
+		for (guint i = 0; i < req->app->office_list->len; i++)
+			bb_notify_office_dirty(req->app, ((bb_office *)req->app->office_list->pdata[i])->id);
 	json_object_set_new(res, "service", json_string(BB_SERVICE_NAME));
 	json_object_set_new(res, "version", json_string(BB_SERVICE_VERSION));
 	return TRUE;
@@ -69,11 +74,6 @@ static gboolean check_joinable(bb_app *app, bb_office *o, bb_err *err)
 	/* `full` is decided by the join transaction itself (the cached count may lag ~150 ms). */
 	if (bb_office_status_joinable(st) || st == BB_OFFICE_FULL)
 		return TRUE;
-	if (st == BB_OFFICE_FULL) {
-		bb_err_set(err, "full", "the waiting room is full");
-		err->extra = json_pack("{s:o}", "slots", bb_slots_next_free(app, o->id, BB_APPT_OFFER_SLOTS));
-		return FALSE;
-	}
 	gint64 next = bb_hours_is_open(o->hours, now) ? -1 : bb_hours_next_opening(o->hours, now, 400);
 	bb_err_set(err, "closed", "the office is closed");
 	err->extra = json_pack("{s:o, s:o}", "next_opening", next >= 0 ? bb_json_time(next) : json_null(),
