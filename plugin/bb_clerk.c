@@ -1,5 +1,5 @@
 /* bb_clerk.c: clerk requests: login, presence, queue, call, hangup, finish, transfer, requeue,
- * broadcast, renegotiate. Every queue-service call carries the clerk's session token. */
+ * broadcast, appointment_no_show, renegotiate. Every queue-service call carries the clerk's session token. */
 #include "bb_request.h"
 #include "bb_consultation.h"
 #include "bb_plugin.h"
@@ -287,6 +287,18 @@ void bb_clerk_broadcast(bb_request *rq) {
 	if(!clerk_call(rq, "broadcast", json_pack("{sOsO}", "office", office, "text", text), &reply))
 		return;
 	bb_reply(rq, "broadcasted", NULL, NULL);
+	bb_qc_reply_clear(&reply);
+}
+
+/* Marks today's appointment whose holder did not come as no-show; the queue service checks the
+ * clerk serves its office and that the slot has started. */
+void bb_clerk_appointment_no_show(bb_request *rq) {
+	bb_qc_reply reply;
+	if(!clerk_call(rq, "appointment_no_show", json_pack("{sO}", "appointment",
+			json_object_get(rq->body, "appointment")), &reply))
+		return;
+	bb_reply(rq, "no_show_marked", json_pack("{s:O?}", "appointment",
+		json_object_get(reply.body, "appointment")), NULL);
 	bb_qc_reply_clear(&reply);
 }
 

@@ -58,6 +58,9 @@ static const bb_param finish_params[] = {
 static const bb_param transfer_params[] = {
 	{ "office", JSON_STRING, REQ | NONEMPTY, 64 },
 };
+static const bb_param appointment_no_show_params[] = {
+	{ "appointment", JSON_INTEGER, REQ | POSITIVE, 0 },
+};
 static const bb_param broadcast_params[] = {
 	{ "office", JSON_STRING, REQ | NONEMPTY, 64 },
 	{ "text", JSON_STRING, REQ | NONEMPTY, 280 * 4 },   /* 280 characters, up to 4 bytes each */
@@ -88,6 +91,8 @@ static const bb_request_def requests[] = {
 	{ "transfer", FOR_CLERK, JSEP_NONE, TRUE, P(transfer_params), bb_clerk_transfer },
 	{ "requeue", FOR_CLERK, JSEP_NONE, TRUE, NULL, 0, bb_clerk_requeue },
 	{ "broadcast", FOR_CLERK, JSEP_NONE, TRUE, P(broadcast_params), bb_clerk_broadcast },
+	{ "appointment_no_show", FOR_CLERK, JSEP_NONE, TRUE, P(appointment_no_show_params),
+		bb_clerk_appointment_no_show },
 	{ "renegotiate", FOR_CLERK, JSEP_OFFER, FALSE, NULL, 0, bb_clerk_renegotiate },
 };
 #undef P

@@ -65,6 +65,7 @@ void bb_clerk_finish(bb_request *rq);
 void bb_clerk_transfer(bb_request *rq);
 void bb_clerk_requeue(bb_request *rq);
 void bb_clerk_broadcast(bb_request *rq);
+void bb_clerk_appointment_no_show(bb_request *rq);
 void bb_clerk_renegotiate(bb_request *rq);
 
 /* Clerk's session token as a JSON string for queue-service arguments (new reference). */

@@ -232,6 +232,15 @@ static json_t *hours_today_json(const bb_office *o, gint64 now)
 	return a;
 }
 
+/* Why a closed office is closed, so the widget can say "nobody on duty" instead of showing a
+ * bare "closed" for a desk that is within its hours (docs/rest-api.md): hours beat clerks. */
+static json_t *closed_reason_json(const bb_office *o, bb_office_status st, gint64 now)
+{
+	if (st != BB_OFFICE_CLOSED)
+		return json_null();
+	return json_string(bb_hours_is_open(o->hours, now) ? "no_clerk" : "hours");
+}
+
 json_t *bb_office_public_json(const bb_office *o, gint64 now)
 {
 	bb_office_status st = bb_office_status_now(o, now);
@@ -243,12 +252,13 @@ json_t *bb_office_public_json(const bb_office *o, gint64 now)
 			next = bb_json_time(at);
 		}
 	}
-	return json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s, s:i, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s, s:o, s:i, s:o, s:o, s:o}",
 		"id", o->id,
 		"name", "de", o->name_de, "en", o->name_en,
 		"description", "de", o->desc_de, "en", o->desc_en,
 		"timezone", o->timezone,
 		"status", bb_office_status_name(st),
+		"closed_reason", closed_reason_json(o, st, now),
 		"waiting", o->waiting,
 		"wait_estimate", bb_estimate_json(bb_office_estimate(o, o->waiting)),
 		"hours_today", hours_today_json(o, now),

@@ -34,6 +34,8 @@ step('homepage shows the office live: closed without clerks, open after a clerk 
   const card = page.locator('li.office', { hasText: stack.office.name });
   await card.waitFor();
   await assert.doesNotReject(card.getByText('Geschlossen').waitFor({ timeout: 15000 }));
+  // open 24/7 but nobody online: the card says so in words (closed_reason "no_clerk")
+  await card.getByText('Gerade ist niemand im Dienst', { exact: false }).waitFor({ timeout: 15000 });
   await shot(page, '01-offices-closed');
   await assertAccessible(page, 'office list (closed)');
 

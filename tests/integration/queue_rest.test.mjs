@@ -34,14 +34,17 @@ test('office list and detail have the documented shape', async () => {
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.offices.map((o) => o.id), ['bau', 'fs', 'kfz']);
   const kfz = r.body.offices.find((o) => o.id === 'kfz');
-  assert.deepEqual(Object.keys(kfz).sort(), ['description', 'hours_today', 'id', 'name', 'next_opening', 'status',
-    'timezone', 'wait_estimate', 'waiting'].sort());
+  assert.deepEqual(Object.keys(kfz).sort(), ['closed_reason', 'description', 'hours_today', 'id', 'name',
+    'next_opening', 'status', 'timezone', 'wait_estimate', 'waiting'].sort());
   assert.deepEqual(kfz.name, { de: 'Amt kfz', en: 'Office kfz' });
   assert.deepEqual(kfz.hours_today, [{ open: '00:00', close: '24:00' }]);
   assert.equal(kfz.status, 'closed', 'no clerk online yet');
+  assert.equal(kfz.closed_reason, 'no_clerk', 'within hours, nobody online');
+  assert.equal(kfz.next_opening, null);
   const one = await svc.http('GET', '/api/v1/offices/bau');
   assert.equal(one.status, 200);
   assert.equal(one.body.status, 'closed');
+  assert.equal(one.body.closed_reason, 'hours');
   assert.deepEqual(one.body.hours_today, []);
   assert.match(one.body.next_opening, /^\d{4}-\d\d-\d\dT08:00:00Z$/);
   const missing = await svc.http('GET', '/api/v1/offices/nope');
@@ -55,9 +58,12 @@ test('status derivation live: closed -> open -> busy -> full -> closed', async (
   assert.equal(snap.offices.length, 3);
   const token = await clerkOnline(svc, plugin, 'mueller', stack.passwords.mueller);
   await waitOffice(svc, 'kfz', (o) => o.status === 'open');
-  await live.waitFor((m) => m.type === 'office' && m.office.id === 'kfz' && m.office.status === 'open');
+  const opened = await live.waitFor((m) => m.type === 'office' && m.office.id === 'kfz' && m.office.status === 'open');
+  assert.equal(opened.office.closed_reason, null, 'a clerk online: not closed, no reason');
   // bau stays closed: outside its hours although the clerk is online
-  assert.equal((await svc.http('GET', '/api/v1/offices/bau')).body.status, 'closed');
+  const bau = (await svc.http('GET', '/api/v1/offices/bau')).body;
+  assert.equal(bau.status, 'closed');
+  assert.equal(bau.closed_reason, 'hours');
   const closed = await plugin.request('join', { office: 'bau' });
   assert.equal(closed.error.code, 'closed');
   assert.match(closed.error.next_opening, /T08:00:00Z$/);

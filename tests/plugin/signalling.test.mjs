@@ -208,6 +208,12 @@ test('role checks: citizens cannot send clerk requests, clerks cannot join', asy
   assertError(await h.request({ request: 'restart' }), 4706, 'restart');
   assertError(await k.request({ request: 'finish', outcome: 'served' }), 4706);
   assertError(await k.request({ request: 'presence', state: 'dancing' }), 4701);
+  // appointment_no_show: clerks only, a positive id, forwarded to the queue service
+  assertError(await h.request({ request: 'appointment_no_show', appointment: 1 }), 4705, 'appointment_no_show');
+  assertError(await k.request({ request: 'appointment_no_show' }), 4701, 'appointment_no_show');
+  assertError(await k.request({ request: 'appointment_no_show', appointment: 0 }), 4701, 'appointment_no_show');
+  assertError(await k.request({ request: 'appointment_no_show', appointment: '12' }), 4701, 'appointment_no_show');
+  assertError(await k.request({ request: 'appointment_no_show', appointment: 999999 }), 4711, 'appointment_no_show');
   await cleanup(h, k);
 });
 

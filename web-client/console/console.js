@@ -63,10 +63,11 @@ function endMedia() {
 function render() {
   document.documentElement.lang = t.lang;
   document.getElementById('console-title').textContent = t('console.title');
+  document.getElementById('skip-link').textContent = t('console.skip');
+  updateTitle();
   renderTop();
   if (state.phase === 'login') { renderLogin(); return; }
   renderWork();
-  updateTitle();
 }
 
 function renderTop() {
@@ -123,7 +124,7 @@ function renderWork() {
     left.push(state.call.el);
   }
   left.push(queuePanel({ t, state, actions }));
-  const right = [appointmentsPanel({ t, state }), broadcastPanel({ t, state, actions }),
+  const right = [appointmentsPanel({ t, state, actions }), broadcastPanel({ t, state, actions }),
     statsPanel({ t, state, apiBase: config.api })];
   replace(app, status, h('div', { class: 'layout' }, h('div', {}, left), h('div', {}, right)));
   if (focusId) { const again = document.getElementById(focusId); if (again) again.focus(); }
@@ -238,7 +239,7 @@ function refreshQueue() {
   const panel = document.getElementById('queue-panel');
   if (panel) panel.replaceWith(queuePanel({ t, state, actions }));
   const appts = document.getElementById('appointments-panel');
-  if (appts) appts.replaceWith(appointmentsPanel({ t, state }));
+  if (appts) appts.replaceWith(appointmentsPanel({ t, state, actions }));
   updateTitle();
 }
 
@@ -346,10 +347,31 @@ const actions = {
   requeue: () => endWith({ request: 'requeue' }, 'console.requeuedDone'),
   hangup: async () => { try { await state.session.request({ request: 'hangup' }); } catch { /* already gone */ } },
   broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
+  appointmentNoShow: (id) => markNoShow(id),
   sendData: (text) => state.session.sendData(text),
   videoSender: () => state.session.videoSender(),
   peerConnection: () => state.session && state.session.peerConnection()
 };
+
+// Why: the queue service sends no queue event for an appointment change, so the reply's updated
+// entry replaces ours and the list is redrawn here; focus goes to the panel heading because the
+// button disappears.
+async function markNoShow(id) {
+  try {
+    const { data } = await state.session.request({ request: 'appointment_no_show', appointment: id });
+    const updated = data && data.appointment;
+    for (const o of state.offices) {
+      const i = (o.appointments || []).findIndex((a) => a.id === id);
+      if (i >= 0) o.appointments[i] = { ...o.appointments[i], ...(updated || {}), state: (updated && updated.state) || 'no_show' };
+    }
+    refreshQueue();
+    say(t('console.noShowDone'));
+    const head = document.getElementById('appt-h');
+    if (head) { head.tabIndex = -1; head.focus(); }
+  } catch (err) {
+    say(err.message || t('err.generic'));
+  }
+}
 
 function findTicket(id) {
   for (const o of state.offices) for (const tk of o.tickets || []) if (tk.id === id) return tk;

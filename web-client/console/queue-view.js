@@ -1,5 +1,5 @@
 // Console panels built from the queue snapshot: waiting tickets per office (with waited time),
-// today's appointments, and the broadcast form.
+// today's appointments (with a no-show button), and the broadcast form.
 import { h, uid } from '../widget/dom.js';
 import { duration, clock, localized } from '../widget/format.js';
 
@@ -65,7 +65,17 @@ export function queuePanel({ t, state, actions }) {
     tables);
 }
 
-export function appointmentsPanel({ t, state }) {
+// A holder who did not come can be marked no-show once the slot has started (the service refuses
+// it earlier); the button also names the time and person for screen readers.
+function noShowButton(t, state, actions, a) {
+  if (!actions || (a.state !== 'booked' && a.state !== 'checked_in')) return null;
+  if (!a.start || Date.parse(a.start) > Date.now()) return null;
+  const time = appointmentTime(t, state, a.office, a);
+  return h('button', { type: 'button', id: `noshow-${a.id}`, onclick: () => actions.appointmentNoShow(a.id) },
+    t('console.noShow'), h('span', { class: 'sr-only' }, ` – ${t('console.noShowLabel', { time, name: a.name || '–' })}`));
+}
+
+export function appointmentsPanel({ t, state, actions }) {
   const rows = [];
   for (const o of state.offices) {
     for (const a of o.appointments || []) rows.push({ office: o.office, ...a });
@@ -74,9 +84,13 @@ export function appointmentsPanel({ t, state }) {
   return h('section', { class: 'card', id: 'appointments-panel', 'aria-labelledby': 'appt-h' },
     h('h2', { id: 'appt-h' }, t('console.appointments')),
     rows.length === 0 ? h('p', {}, t('console.noAppointments')) :
-      h('ul', {}, rows.map((a) => h('li', {},
-        h('strong', {}, appointmentTime(t, state, a.office, a)), ' ', officeName(t, state, a.office), ': ',
-        a.name || '–', a.concern ? ` – ${a.concern}` : '', a.state ? ` (${t(`appt.${a.state}`)})` : ''))));
+      h('ul', {}, rows.map((a) => {
+        const noShow = noShowButton(t, state, actions, a);
+        return h('li', {},
+          h('strong', {}, appointmentTime(t, state, a.office, a)), ' ', officeName(t, state, a.office), ': ',
+          a.name || '–', a.concern ? ` – ${a.concern}` : '', a.state ? ` (${t(`appt.${a.state}`)})` : '',
+          noShow ? ' ' : '', noShow);
+      })));
 }
 
 export function broadcastPanel({ t, actions, state }) {

@@ -1,4 +1,4 @@
-// Office list view: status in words and icon, waiting count, wait range, hours, next opening, live.
+// Office list view: status in words and icon, why closed, waiting count, wait range, hours, next opening, live.
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { LiveOffices } from '../live.js';
@@ -70,6 +70,7 @@ function officeCard(w, o) {
   const facts = [waitText];
   if (status === 'open' || status === 'busy') facts.push(range ? t('office.wait', { range }) : t('office.waitUnknown'));
   facts.push(hoursToday(t, o.hours_today));
+  if (status === 'closed' && o.closed_reason === 'no_clerk') facts.push(t('office.noClerk'));
   if (o.next_opening && status === 'closed') facts.push(t('office.nextOpening', { when: dateTime(t, o.next_opening, o.timezone) }));
   const canEnter = status === 'open' || status === 'busy';
   const headingId = `office-${o.id}`;
