@@ -16,7 +16,14 @@ struct bb_db {
 	gint64 last_reset_us;
 	guint64 errors;
 	gboolean tx_open;        /* between bb_db_begin() and bb_db_commit()/bb_db_rollback() */
+	GHashTable *prepared;    /* SQL text -> statement name, valid for the current conn only */
+	guint prepared_seq;      /* next statement name (never reused on a connection) */
 };
+
+/* Statements prepared per connection at most (the service has a few dozen distinct ones; SQL
+ * built at run time from a bounded set of parts stays under this too). Beyond it statements
+ * run unprepared, so an unexpected stream of distinct SQL cannot grow the cache. */
+#define PREPARED_MAX 256
 
 /* When any connection of the process last connected (monotonic us): a connection that failed
  * to reconnect less than a second ago may try again at once when another one got through since,
@@ -56,6 +63,7 @@ bb_db *bb_db_new(const char *conninfo, int statement_timeout_ms, gboolean connec
 	db->conninfo = g_strdup(conninfo);
 	db->timeout_ms = statement_timeout_ms;
 	db->broken = TRUE;
+	db->prepared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (connect_now) {
 		db->conn = bb_db_connect_raw(conninfo, statement_timeout_ms);
 		db->broken = db->conn == NULL;
@@ -70,6 +78,7 @@ void bb_db_free(bb_db *db)
 		return;
 	if (db->conn)
 		PQfinish(db->conn);
+	g_clear_pointer(&db->prepared, g_hash_table_destroy);
 	g_free(db->conninfo);
 	g_free(db);
 }
@@ -114,6 +123,8 @@ static gboolean ensure_conn(bb_db *db, GError **error)
 		PQfinish(db->conn);
 		db->conn = NULL;
 	}
+	g_hash_table_remove_all(db->prepared);   /* server-side statements died with the old conn */
+	db->prepared_seq = 0;
 	db->conn = bb_db_connect_raw(db->conninfo, db->timeout_ms);
 	if (!db->conn) {
 		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
@@ -157,16 +168,55 @@ static void classify(bb_db *db, PGresult *r, GError **error)
 	g_set_error(error, BB_DB_ERROR, BB_DB_INTERNAL, "database error %s", state);
 }
 
+/* Finds the server-side name of sql on the current connection, preparing it on first use: the
+ * backend then parses and analyses each distinct statement once per connection instead of once
+ * per call (that parse/plan work was the largest part of the database's CPU per ticket cycle,
+ * tests/bench/queue/README.md). *name stays NULL when the cache is full (run unprepared). FALSE
+ * with *error when preparing failed: the same error the statement itself would have given. */
+static gboolean prepared_name(bb_db *db, const char *sql, int n_params, const char **name, GError **error)
+{
+	*name = g_hash_table_lookup(db->prepared, sql);
+	if (*name || g_hash_table_size(db->prepared) >= PREPARED_MAX)
+		return TRUE;
+	char *fresh = g_strdup_printf("bb_%u", db->prepared_seq++);
+	PGresult *r = PQprepare(db->conn, fresh, sql, n_params, NULL);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		classify(db, r, error);
+		PQclear(r);
+		g_free(fresh);
+		return FALSE;
+	}
+	PQclear(r);
+	g_hash_table_insert(db->prepared, g_strdup(sql), fresh);
+	*name = fresh;
+	return TRUE;
+}
+
+/* A prepared statement the server no longer accepts (its result type changed after a schema
+ * change elsewhere: 0A000, or it is gone: 26000) is prepared afresh on the next call instead of
+ * failing on this connection forever. */
+static void forget_stale(bb_db *db, const char *sql, const char *name, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (name && state && (strcmp(state, "0A000") == 0 || strcmp(state, "26000") == 0))
+		g_hash_table_remove(db->prepared, sql);
+}
+
 PGresult *bb_db_exec(bb_db *db, const char *sql, int n_params, const char *const *params, GError **error)
 {
 	if (!ensure_conn(db, error)) {
 		db->errors++;
 		return NULL;
 	}
-	PGresult *r = PQexecParams(db->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+	const char *name = NULL;
+	if (!prepared_name(db, sql, n_params, &name, error))
+		return NULL;
+	PGresult *r = name ? PQexecPrepared(db->conn, name, n_params, params, NULL, NULL, 0)
+	                   : PQexecParams(db->conn, sql, n_params, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
+	forget_stale(db, sql, name, r);
 	classify(db, r, error);
 	PQclear(r);
 	return NULL;

@@ -4,6 +4,8 @@
  * - bb_db_exec() runs one parameterised statement (text parameters, NULL = SQL NULL) and returns
  *   the result when it succeeded (PGRES_COMMAND_OK or PGRES_TUPLES_OK); otherwise NULL with
  *   *error in BB_DB_ERROR (code says unavailable / constraint / illegal transition / internal).
+ *   Each distinct SQL text is prepared once per connection (named server-side statement, up to
+ *   a fixed number per connection) and then executed by name; a new connection starts afresh.
  * - After a connection failure the connection is marked broken; the next call resets it, at
  *   most once per second unless another connection of the process connected since (calls in
  *   between fail fast with BB_DB_UNAVAILABLE). An idle connection the server closed (restart) is

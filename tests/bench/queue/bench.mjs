@@ -2,7 +2,7 @@
 // bench.mjs: ticket cycle (join -> call_next -> accept -> finish) through the queue service's
 // internal API vs. pgbench running the same SQL (cycle.pgbench.sql) with the same concurrency
 // against the same database in the same run. Prints both rates and the ratio (target >= 0.8x).
-// Usage: node tests/bench/queue/bench.mjs [--clients 4] [--seconds 10] [--instances 1]
+// Usage: node tests/bench/queue/bench.mjs [--clients 4] [--seconds 10] [--instances 1] [--prepared]
 // (on demand; not in meson test). Each service instance uses one database connection (the
 // service is single-threaded by design); --instances 2 shows horizontal scaling on one database.
 import { spawnSync } from 'node:child_process';
@@ -19,6 +19,9 @@ const INSTANCES = arg('instances', 1);
 const ROUNDS = arg('rounds', 3);          // alternating service/pgbench rounds; medians are reported
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];   // service processes on the same database (clients spread over them)
 const SECONDS = arg('seconds', 10);
+// pgbench protocol: 'extended' (parse + plan per statement, default) or with --prepared 'prepared'
+// (parse once per connection, like the service, which prepares its statements per connection).
+const MODE = process.argv.includes('--prepared') ? 'prepared' : 'extended';
 const PGBENCH = path.join(process.env.BB_PG_BIN || '/usr/lib/postgresql/15/bin', 'pgbench');
 
 async function serviceRun(svcs, clerks) {
@@ -53,7 +56,7 @@ async function serviceRun(svcs, clerks) {
 
 function pgbenchRun(pg, url, clerks, clients = CLIENTS) {
   const script = path.join(import.meta.dirname, 'cycle.pgbench.sql');
-  const r = spawnSync(PGBENCH, ['-n', '-M', 'extended', '-c', String(clients), '-j', String(clients), '-T', String(SECONDS),
+  const r = spawnSync(PGBENCH, ['-n', '-M', MODE, '-c', String(clients), '-j', String(clients), '-T', String(SECONDS),
     '-D', `clerks=${clerks}`, '-f', script, url], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`pgbench failed: ${r.stderr}\n${r.stdout}`);
   const m = r.stdout.match(/tps = ([\d.]+) \(without initial connection time\)/);
@@ -94,7 +97,7 @@ try {
   const sv = median(service), pb = median(sql), p1 = median(sql1);
   console.log(`clients ${CLIENTS}, ${SECONDS} s per run, ${ROUNDS} alternating rounds (medians), same database`);
   console.log(`service (internal API, ${INSTANCES} instance(s)): ${sv.toFixed(1)} cycles/s  [${service.map((x) => x.toFixed(0)).join(', ')}]`);
-  console.log(`pgbench (same SQL, ${CLIENTS} clients):  ${pb.toFixed(1)} cycles/s  [${sql.map((x) => x.toFixed(0)).join(', ')}]`);
+  console.log(`pgbench -M ${MODE} (same SQL, ${CLIENTS} clients):  ${pb.toFixed(1)} cycles/s  [${sql.map((x) => x.toFixed(0)).join(', ')}]`);
   console.log(`ratio service/pgbench:  ${(sv / pb).toFixed(2)}x (target >= 0.80x)`);
   console.log(`pgbench, 1 client:      ${p1.toFixed(1)} cycles/s (serial ceiling of one connection; ` +
     `service reaches ${(sv / p1).toFixed(2)}x of it)`);

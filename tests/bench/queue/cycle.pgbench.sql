@@ -1,5 +1,6 @@
 -- cycle.pgbench.sql: the SQL the queue service runs for one ticket cycle (join -> call_next ->
--- accept -> finish), statement for statement, for pgbench (-M extended, like PQexecParams).
+-- accept -> finish), statement for statement, for pgbench (bench.mjs: -M extended, or -M prepared
+-- with --prepared, which is what the service does: it prepares each statement once per connection).
 -- Variables: :clerk (one per client). A random md5 pair stands in for the resume token hash.
 \set clerk (:client_id % :clerks) + 1
 -- join: counter upsert (serialises the office), then insert guarded by the capacity count and
