@@ -109,15 +109,6 @@ static bb_clerk *clerk_from_row(bb_app *app, PGresult *r)
 	return c;
 }
 
-static PGresult *exec(bb_app *app, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	GError *e = NULL;
-	PGresult *r = bb_db_exec(bb_app_db(app), sql, n, p, &e);
-	if (!r)
-		bb_err_from_db(err, e);
-	return r;
-}
-
 bb_clerk *bb_clerk_by_session(bb_app *app, const char *token, bb_err *err)
 {
 	if (!token || strlen(token) > 128) {
@@ -130,7 +121,7 @@ bb_clerk *bb_clerk_by_session(bb_app *app, const char *token, bb_err *err)
 	if (hit && hit->until_us > now)
 		return clerk_copy(hit->clerk);
 	const char *p[] = {hash};
-	PGresult *r = exec(app, CLERK_SELECT "FROM clerk_session s JOIN clerk c ON c.id = s.clerk_id "
+	PGresult *r = bb_app_exec(app, CLERK_SELECT "FROM clerk_session s JOIN clerk c ON c.id = s.clerk_id "
 		"WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT c.disabled", 1, p, err);
 	if (!r)
 		return NULL;
@@ -178,7 +169,7 @@ bb_clerk *bb_clerk_login(bb_app *app, const char *login, const char *password, c
 		return NULL;
 	}
 	const char *p[] = {login};
-	PGresult *r = exec(app, "SELECT password_hash FROM clerk WHERE login = $1 AND NOT disabled", 1, p, err);
+	PGresult *r = bb_app_exec(app, "SELECT password_hash FROM clerk WHERE login = $1 AND NOT disabled", 1, p, err);
 	if (!r)
 		return NULL;
 	gboolean ok = verify_password(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : NULL, password);
@@ -195,7 +186,7 @@ bb_clerk *bb_clerk_login(bb_app *app, const char *login, const char *password, c
 	g_autofree char *hash = bb_token_hash(tok);
 	g_autofree char *ttl = g_strdup_printf("%d", app->cfg.session_ttl_s);
 	const char *p2[] = {hash, login, ttl};
-	PGresult *s = exec(app, "WITH ins AS (INSERT INTO clerk_session (token_hash, clerk_id, expires_at) "
+	PGresult *s = bb_app_exec(app, "WITH ins AS (INSERT INTO clerk_session (token_hash, clerk_id, expires_at) "
 		"SELECT $1, id, now() + make_interval(secs => $3::int) FROM clerk WHERE login = $2 "
 		"RETURNING clerk_id, expires_at) "
 		CLERK_SELECT ", extract(epoch FROM ins.expires_at)::bigint FROM ins JOIN clerk c ON c.id = ins.clerk_id",
@@ -220,7 +211,7 @@ gboolean bb_clerk_logout(bb_app *app, const char *token, bb_err *err)
 	g_autofree char *hash = bb_token_hash(token);
 	g_hash_table_remove(app->session_cache, hash);
 	const char *p[] = {hash};
-	PGresult *r = exec(app, "DELETE FROM clerk_session WHERE token_hash = $1 RETURNING clerk_id", 1, p, err);
+	PGresult *r = bb_app_exec(app, "DELETE FROM clerk_session WHERE token_hash = $1 RETURNING clerk_id", 1, p, err);
 	if (!r)
 		return FALSE;
 	gboolean found = PQntuples(r) == 1;
@@ -249,7 +240,7 @@ gboolean bb_clerk_set_presence(bb_app *app, int clerk_id, const char *state, bb_
 {
 	g_autofree char *id = g_strdup_printf("%d", clerk_id);
 	const char *p[] = {id, state};
-	PGresult *r = exec(app, "INSERT INTO clerk_presence AS p (clerk_id, state) VALUES ($1::int, $2) "
+	PGresult *r = bb_app_exec(app, "INSERT INTO clerk_presence AS p (clerk_id, state) VALUES ($1::int, $2) "
 		"ON CONFLICT (clerk_id) DO UPDATE SET state = $2, last_seen = now(), "
 		"changed_at = CASE WHEN p.state = $2 THEN p.changed_at ELSE now() END "
 		"RETURNING (SELECT string_agg(office_id, ',') FROM clerk_office WHERE clerk_id = $1::int)", 2, p, err);
@@ -270,7 +261,7 @@ gboolean bb_clerk_heartbeat(bb_app *app, const char *const *tokens, int n, bb_er
 	g_autofree char *arr = bb_db_array_literal((const char *const *)hashes, n);
 	g_strfreev(hashes);
 	const char *p[] = {arr};
-	PGresult *r = exec(app, "UPDATE clerk_presence SET last_seen = now() WHERE clerk_id IN "
+	PGresult *r = bb_app_exec(app, "UPDATE clerk_presence SET last_seen = now() WHERE clerk_id IN "
 		"(SELECT clerk_id FROM clerk_session WHERE token_hash = ANY($1::text[]) AND expires_at > now())", 1, p, err);
 	if (!r)
 		return FALSE;
@@ -282,7 +273,7 @@ gboolean bb_clerk_release(bb_app *app, int clerk_id, bb_err *err)
 {
 	g_autofree char *id = g_strdup_printf("%d", clerk_id);
 	const char *p[] = {id};
-	PGresult *r = exec(app, "UPDATE clerk_presence SET state = 'available', changed_at = now(), last_seen = now() "
+	PGresult *r = bb_app_exec(app, "UPDATE clerk_presence SET state = 'available', changed_at = now(), last_seen = now() "
 		"WHERE clerk_id = $1::int AND state = 'busy' AND NOT EXISTS "
 		"(SELECT 1 FROM ticket WHERE clerk_id = $1::int AND state = 'in_consultation') "
 		"RETURNING (SELECT string_agg(office_id, ',') FROM clerk_office WHERE clerk_id = $1::int)", 1, p, err);

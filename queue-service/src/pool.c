@@ -1,5 +1,6 @@
 /* pool.c: database worker threads and the effects they hand back (threading model: pool.h). */
 #include "pool.h"
+#include "errors.h"
 #include "logging.h"
 #include "notify.h"
 
@@ -98,6 +99,15 @@ gboolean bb_pool_on_worker(void)
 bb_db *bb_app_db(bb_app *app)
 {
 	return current ? current->db : app->db;
+}
+
+PGresult *bb_app_exec(bb_app *app, const char *sql, int n_params, const char *const *params, bb_err *err)
+{
+	GError *e = NULL;
+	PGresult *r = bb_db_exec(bb_app_db(app), sql, n_params, params, &e);
+	if (!r)
+		bb_err_from_db(err, e);
+	return r;
 }
 
 gboolean bb_pool_defer_dirty(const char *office_id)

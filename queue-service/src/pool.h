@@ -58,6 +58,8 @@ void bb_pool_free(bb_pool *pool);
 gboolean bb_pool_on_worker(void);
 /* The connection the current thread must use: the worker's own, else app->db. */
 bb_db *bb_app_db(bb_app *app);
+/* Runs one statement on bb_app_db(app); a database failure becomes the caller's bb_err. */
+PGresult *bb_app_exec(bb_app *app, const char *sql, int n_params, const char *const *params, bb_err *err);
 
 /* On a worker thread: records the change in the current job's effects and returns TRUE.
  * On the lws thread: returns FALSE (the caller applies the change itself). */

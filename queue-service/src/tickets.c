@@ -231,21 +231,12 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 
 /* ---- join, resume, detach ------------------------------------------------------------------ */
 
-static PGresult *exec(bb_app *app, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	GError *e = NULL;
-	PGresult *r = bb_db_exec(bb_app_db(app), sql, n, p, &e);
-	if (!r)
-		bb_err_from_db(err, e);
-	return r;
-}
-
 /* The statements of a join inside the caller's transaction: number, capacity check, insert.
  * Returns the new row (BB_TICKET_COLS) or NULL with err set. */
 static PGresult *join_in_tx(bb_app *app, const bb_join_args *a, const char *hash, bb_err *err)
 {
 	const char *p1[] = {a->office, a->timezone};
-	PGresult *c = exec(app, "INSERT INTO ticket_counter (office_id, day, last) "
+	PGresult *c = bb_app_exec(app, "INSERT INTO ticket_counter (office_id, day, last) "
 		"VALUES ($1, (now() AT TIME ZONE $2)::date, 1) ON CONFLICT (office_id, day) "
 		"DO UPDATE SET last = ticket_counter.last + 1 RETURNING last, day::text", 2, p1, err);
 	if (!c)
@@ -261,7 +252,7 @@ static PGresult *join_in_tx(bb_app *app, const bb_join_args *a, const char *hash
 	g_autofree char *ret = g_strdup_printf("%d", app->cfg.retention_s);
 	g_autofree char *cap = g_strdup_printf("%d", a->capacity);
 	const char *p3[] = {a->office, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, a->timezone, cap};
-	PGresult *r = exec(app, "WITH ins AS (INSERT INTO ticket (office_id, issued_office_id, day, seq, number, name, "
+	PGresult *r = bb_app_exec(app, "WITH ins AS (INSERT INTO ticket (office_id, issued_office_id, day, seq, number, name, "
 		"concern, resume_token_hash, priority, attached_instance, erase_after) "
 		"SELECT $1, $1, $2::date, $3::int, $4, $5, $6, $7, $8::int, $9, "
 		"CASE WHEN $10::int > 0 THEN now() + make_interval(secs => $10::int) "
@@ -317,7 +308,7 @@ json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, c
 	g_autofree char *tok = bb_token_new();
 	g_autofree char *hash = bb_token_hash(tok);
 	const char *p[] = {old_hash, hash, instance};
-	PGresult *r = exec(app, "UPDATE ticket t SET resume_token_hash = $2, detached_at = NULL, attached_instance = $3 "
+	PGresult *r = bb_app_exec(app, "UPDATE ticket t SET resume_token_hash = $2, detached_at = NULL, attached_instance = $3 "
 		"FROM office o WHERE o.id = t.office_id AND t.resume_token_hash = $1 AND t.state IN ('waiting', 'called') "
 		"AND (t.detached_at IS NULL OR t.detached_at > now() - make_interval(secs => o.grace_s)) "
 		"RETURNING " BB_TICKET_COLS, 3, p, err);
@@ -341,7 +332,7 @@ gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err)
 {
 	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
 	const char *p[] = {ids};
-	PGresult *r = exec(app, "WITH d AS (UPDATE ticket SET detached_at = coalesce(detached_at, now()) WHERE id = $1 "
+	PGresult *r = bb_app_exec(app, "WITH d AS (UPDATE ticket SET detached_at = coalesce(detached_at, now()) WHERE id = $1 "
 		"AND state IN ('waiting', 'called') RETURNING office_id) "
 		"SELECT (SELECT office_id FROM d), EXISTS (SELECT 1 FROM ticket WHERE id = $1)", 1, p, err);
 	if (!r)
@@ -364,7 +355,7 @@ gboolean bb_tickets_resync(bb_app *app, const char *instance, const char *const 
 {
 	g_autofree char *arr = bb_db_array_literal(attached, n);
 	const char *p[] = {instance, arr};
-	PGresult *r = exec(app, "UPDATE ticket SET detached_at = CASE WHEN id = ANY($2::bigint[]) THEN NULL "
+	PGresult *r = bb_app_exec(app, "UPDATE ticket SET detached_at = CASE WHEN id = ANY($2::bigint[]) THEN NULL "
 		"ELSE coalesce(detached_at, now()) END "
 		"WHERE attached_instance = $1 AND state IN ('waiting', 'called') "
 		"AND (detached_at IS NULL) <> (id = ANY($2::bigint[])) RETURNING office_id", 2, p, err);
@@ -380,7 +371,7 @@ void bb_tickets_detach_instance(bb_app *app, const char *instance)
 {
 	const char *p[] = {instance};
 	bb_err err = {0};
-	PGresult *r = exec(app, "UPDATE ticket SET detached_at = now() WHERE attached_instance = $1 "
+	PGresult *r = bb_app_exec(app, "UPDATE ticket SET detached_at = now() WHERE attached_instance = $1 "
 		"AND state IN ('waiting', 'called') AND detached_at IS NULL RETURNING office_id", 1, p, &err);
 	if (!r) {
 		bb_warn("tickets", "could not start grace for instance=%s code=%s", instance, err.code);
