@@ -52,6 +52,8 @@ extern const bb_route bb_routes_stats[];          /* routes_stats.c */
 void bb_http_json(bb_http_resp *resp, int status, json_t *o);
 void bb_http_error(bb_http_resp *resp, const bb_err *err);
 void bb_http_error_code(bb_http_resp *resp, const char *code, const char *message);
+/* The clerk of the request's bearer token, or NULL with the error response set (routes_clerk.c). */
+struct bb_clerk *bb_http_clerk(bb_http_req *req, bb_http_resp *resp);
 
 int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 /* lws per-session data size of the public protocol. */

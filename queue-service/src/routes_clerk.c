@@ -41,15 +41,23 @@ static void post_logout(bb_http_req *req, bb_http_resp *resp)
 	resp->content_type = "application/json";
 }
 
-static void get_me(bb_http_req *req, bb_http_resp *resp)
+/* The clerk behind the request's bearer token; on failure the error response is already set. */
+bb_clerk *bb_http_clerk(bb_http_req *req, bb_http_resp *resp)
 {
 	bb_err err = {0};
-	g_autoptr(bb_clerk) c = bb_clerk_by_session(req->app, *req->bearer ? req->bearer : NULL, &err);
+	bb_clerk *c = bb_clerk_by_session(req->app, *req->bearer ? req->bearer : NULL, &err);
 	if (!c) {
 		bb_http_error(resp, &err);
 		bb_err_clear(&err);
-		return;
 	}
+	return c;
+}
+
+static void get_me(bb_http_req *req, bb_http_resp *resp)
+{
+	g_autoptr(bb_clerk) c = bb_http_clerk(req, resp);
+	if (!c)
+		return;
 	bb_http_json(resp, 200, json_pack("{s:o}", "clerk", bb_clerk_json(c)));
 }
 

@@ -30,13 +30,9 @@ static const char *url_arg(bb_http_req *req, const char *name_eq, char *buf, siz
  * range and format are checked before the database is asked. */
 static void get_stats(bb_http_req *req, bb_http_resp *resp)
 {
-	bb_err err = {0};
-	g_autoptr(bb_clerk) c = bb_clerk_by_session(req->app, *req->bearer ? req->bearer : NULL, &err);
-	if (!c) {
-		bb_http_error(resp, &err);
-		bb_err_clear(&err);
+	g_autoptr(bb_clerk) c = bb_http_clerk(req, resp);
+	if (!c)
 		return;
-	}
 	if (lws_hdr_total_length(req->wsi, WSI_TOKEN_HTTP_URI_ARGS) > QUERY_MAX) {
 		bb_http_error_code(resp, "bad_request", "the query string is too long");
 		return;
@@ -72,8 +68,8 @@ static void get_stats(bb_http_req *req, bb_http_resp *resp)
 	PGresult *r = office ? bb_stats_fetch(req->app->db, from, to, one, 1, &e)
 		: bb_stats_fetch(req->app->db, from, to, (const char *const *)c->offices, c->n_offices, &e);
 	if (!r) {
-		bb_err_from_db(&err, e);
-		g_error_free(e);
+		bb_err err = {0};
+		bb_err_from_db(&err, e);   /* consumes e */
 		bb_http_error(resp, &err);
 		bb_err_clear(&err);
 		return;
