@@ -33,16 +33,22 @@ static void reply_error(bb_iconn *ic, json_t *id, const bb_err *err)
 	send_json(ic, o);
 }
 
+/* Why one connection per instance: a plugin keeps several connections to run calls in parallel,
+ * but must hear each event once. One authenticated connection of each instance gets it (the
+ * newest); when that one closes, another takes over with the next event. */
 void bb_internal_broadcast(bb_app *app, json_t *ev)
 {
 	char *s = bb_json_take_dump(ev);
+	GHashTable *told = g_hash_table_new(g_str_hash, g_str_equal);
 	for (GList *l = app->internal_conns; l; l = l->next) {
 		bb_iconn *ic = l->data;
-		if (ic->hello) {
-			bb_conn_send(&ic->conn, s);
-			app->metrics.ws_messages_out++;
-		}
+		if (!ic->hello || !ic->instance || g_hash_table_contains(told, ic->instance))
+			continue;
+		g_hash_table_add(told, ic->instance);
+		bb_conn_send(&ic->conn, s);
+		app->metrics.ws_messages_out++;
 	}
+	g_hash_table_destroy(told);
 	g_free(s);
 }
 

@@ -1,5 +1,6 @@
 /* bb_settings.c: reads janus.plugin.buergerbuero.jcfg; one table drives keys, defaults and limits. */
-#include "bb_plugin.h"
+#include "core/bb_settings.h"
+#include "core/bb_context.h"
 
 #include <janus/config.h>
 #include <janus/debug.h>
@@ -17,8 +18,10 @@ static const struct setting_key {
 	{ "queue_url", KEY_STRING, G_STRUCT_OFFSET(bb_settings, queue_url), "ws://127.0.0.1:8089/internal/v1", 0, 0, 0 },
 	{ "queue_secret", KEY_STRING, G_STRUCT_OFFSET(bb_settings, queue_secret), NULL, 0, 0, 0 },
 	{ "instance", KEY_STRING, G_STRUCT_OFFSET(bb_settings, instance), "janus-1", 0, 0, 0 },
+	{ "queue_connections", KEY_INT, G_STRUCT_OFFSET(bb_settings, queue_connections), NULL, 2, 1, 16 },
 	{ "request_timeout_ms", KEY_INT, G_STRUCT_OFFSET(bb_settings, request_timeout_ms), NULL, 5000, 100, 60000 },
 	{ "outgoing_max", KEY_INT, G_STRUCT_OFFSET(bb_settings, outgoing_max), NULL, 1024, 16, 65536 },
+	{ "request_backlog", KEY_INT, G_STRUCT_OFFSET(bb_settings, request_backlog), NULL, 16, 1, 1024 },
 	{ "almost_position", KEY_INT, G_STRUCT_OFFSET(bb_settings, almost_position), NULL, 2, 0, 100 },
 	{ "heartbeat_s", KEY_INT, G_STRUCT_OFFSET(bb_settings, heartbeat_s), NULL, 10, 1, 300 },
 	{ "reconnect_min_ms", KEY_INT, G_STRUCT_OFFSET(bb_settings, reconnect_min_ms), NULL, 250, 10, 60000 },
@@ -77,8 +80,8 @@ gboolean bb_settings_load(bb_settings *settings, const char *config_path) {
 		JANUS_LOG(LOG_FATAL, "[%s] queue_secret is required\n", BB_PACKAGE);
 		ok = FALSE;
 	}
-	if(settings->instance && strlen(settings->instance) > 64) {
-		JANUS_LOG(LOG_FATAL, "[%s] instance must be at most 64 characters\n", BB_PACKAGE);
+	if(settings->instance && g_utf8_strlen(settings->instance, -1) > BB_MAX_INSTANCE) {
+		JANUS_LOG(LOG_FATAL, "[%s] instance must be at most %d characters\n", BB_PACKAGE, BB_MAX_INSTANCE);
 		ok = FALSE;
 	}
 	return ok;

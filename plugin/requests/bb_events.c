@@ -1,10 +1,10 @@
 /* bb_events.c: routes queue-service events to citizens and clerks (handler thread).
  * Privacy rule: a citizen only ever hears about its own ticket (position, estimate) and its
  * office's broadcasts; names and concerns of other people go only to clerks of that office. */
-#include "bb_events.h"
-#include "bb_consultation.h"
-#include "bb_plugin.h"
-#include "bb_request.h"
+#include "requests/bb_events.h"
+#include "requests/bb_request.h"
+#include "consultation/bb_consultation.h"
+#include "core/bb_context.h"
 
 #include <janus/debug.h>
 
@@ -17,7 +17,7 @@ void bb_events_check_almost(bb_session *citizen) {
 			citizen->position > bb_ctx.settings.almost_position)
 		return;
 	citizen->almost_sent = TRUE;
-	bb_push(citizen, "almost", json_pack("{si}", "position", citizen->position), NULL);
+	bb_push(citizen, BB_JEV_ALMOST, json_pack("{si}", "position", citizen->position), NULL);
 }
 
 /* One ticket of an office_queue event, for the citizen who holds it. */
@@ -34,17 +34,15 @@ static void update_citizen(json_t *ticket, json_t *office_estimate, const char *
 		estimate = office_estimate ? office_estimate : json_null();
 	const char *state = json_string_value(json_object_get(ticket, "state"));
 	if(alive(s) && bb_session_state(s) == BB_STATE_WAITING && json_is_integer(position) &&
-			(!state || strcmp(state, "waiting") == 0)) {
+			(!state || strcmp(state, bb_ticket_state_names[BB_TICKET_STATE_WAITING]) == 0)) {
 		int p = (int)json_integer_value(position);
 		if(p != s->position || !s->estimate || !json_equal(estimate, s->estimate)) {
 			s->position = p;
 			if(s->estimate)
 				json_decref(s->estimate);
 			s->estimate = json_incref(estimate);
-			g_mutex_lock(&s->lock);
-			char *number = g_strdup(s->ticket_number);
-			g_mutex_unlock(&s->lock);
-			bb_push(s, "position", json_pack("{s:s?sisOs:s?}", "ticket", number, "position", p,
+			char *number = bb_session_ticket_number(s);
+			bb_push(s, BB_JEV_POSITION, json_pack("{s:s?sisOs:s?}", "ticket", number, "position", p,
 				"estimate", estimate, "status", status), NULL);
 			g_free(number);
 			bb_events_check_almost(s);
@@ -73,7 +71,7 @@ static void on_office_queue(json_t *event) {
 			snapshot = json_deep_copy(event);
 			json_object_del(snapshot, "event");
 		}
-		bb_push(clerk, "queue", json_pack("{s[O]}", "offices", snapshot), NULL);
+		bb_push(clerk, BB_JEV_QUEUE, json_pack("{s[O]}", "offices", snapshot), NULL);
 	}
 	if(snapshot)
 		json_decref(snapshot);
@@ -86,7 +84,7 @@ static void on_arrival(json_t *event) {
 	for(guint c = 0; c < clerks->len; c++) {
 		bb_session *clerk = g_ptr_array_index(clerks, c);
 		if(alive(clerk) && bb_session_serves(clerk, office))
-			bb_push(clerk, "arrival", json_pack("{s:s?s:O?}", "office", office,
+			bb_push(clerk, BB_JEV_ARRIVAL, json_pack("{s:s?s:O?}", "office", office,
 				"ticket", json_object_get(event, "ticket")), NULL);
 	}
 	g_ptr_array_free(clerks, TRUE);
@@ -106,20 +104,20 @@ static void on_broadcast(json_t *event) {
 		gboolean here = s->office && strcmp(s->office, office) == 0;
 		g_mutex_unlock(&s->lock);
 		if(here)
-			bb_push(s, "broadcast", json_pack("{s:O?s:O?}", "text", json_object_get(event, "text"),
+			bb_push(s, BB_JEV_BROADCAST, json_pack("{s:O?s:O?}", "text", json_object_get(event, "text"),
 				"from", json_object_get(event, "from")), NULL);
 	}
 	g_ptr_array_free(all, TRUE);
 }
 
-/* The clerk holding a ticket on this node, referenced, or NULL. */
-static bb_session *clerk_of_ticket(gint64 ticket_id) {
-	bb_session *found = NULL;
+/* The consultation of a ticket on this node, referenced, or NULL. */
+static bb_consultation *consultation_of(gint64 ticket_id) {
+	bb_consultation *found = NULL;
 	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
-	for(guint c = 0; c < clerks->len && !found; c++) {
-		bb_session *clerk = g_ptr_array_index(clerks, c);
-		if(clerk->ticket_id == ticket_id)
-			found = bb_session_ref(clerk);
+	for(guint i = 0; i < clerks->len && !found; i++) {
+		bb_session *clerk = g_ptr_array_index(clerks, i);
+		if(clerk->consultation && clerk->consultation->ticket_id == ticket_id)
+			found = bb_consultation_ref(clerk->consultation);
 	}
 	g_ptr_array_free(clerks, TRUE);
 	return found;
@@ -133,17 +131,15 @@ static void ticket_ended(json_t *event, const char *citizen_event, const char *c
 		return;
 	gint64 ticket_id = json_integer_value(id);
 	bb_session *citizen = bb_registry_ticket_owner(ticket_id);
-	bb_session *clerk = clerk_of_ticket(ticket_id);
-	if(clerk && bb_session_state(clerk) != BB_STATE_GONE) {
-		if(bb_session_state(clerk) == BB_STATE_IN_CONSULTATION && clerk->partner)
-			bb_consultation_end_media(clerk, clerk->partner, citizen_event, clerk);
-		else
-			bb_consultation_close_pc(clerk);
+	bb_consultation *c = consultation_of(ticket_id);
+	if(c) {
+		bb_session *clerk = bb_session_ref(c->clerk);
+		bb_consultation_close(c, citizen_event, NULL);
 		bb_push(clerk, clerk_event, json_pack("{sIs:O?}", "ticket", (json_int_t)ticket_id,
 			"number", json_object_get(event, "number")), NULL);
 		(void)bb_session_set_state(clerk, BB_STATE_IDLE);
-		if(clerk->partner)
-			bb_consultation_release(clerk, clerk->partner);
+		bb_session_unref(clerk);
+		bb_consultation_unref(c);
 	}
 	if(citizen && alive(citizen)) {
 		json_t *fields = json_object();
@@ -154,21 +150,47 @@ static void ticket_ended(json_t *event, const char *citizen_event, const char *c
 		bb_push(citizen, citizen_event, fields, NULL);
 		if(bb_session_state(citizen) != BB_STATE_IDLE)
 			(void)bb_session_set_state(citizen, BB_STATE_IDLE);
-		bb_consultation_close_pc(citizen);
+		bb_session_close_pc(citizen);
 		bb_registry_unbind_ticket(citizen);
 	}
 	if(citizen)
 		bb_session_unref(citizen);
-	if(clerk)
-		bb_session_unref(clerk);
 }
 
 static void on_no_show(json_t *event) {
-	ticket_ended(event, "no_show", "no_show");
+	ticket_ended(event, BB_JEV_NO_SHOW, BB_JEV_NO_SHOW);
 }
 
 static void on_expired(json_t *event) {
-	ticket_ended(event, "expired", "expired");
+	ticket_ended(event, BB_JEV_EXPIRED, BB_JEV_EXPIRED);
+}
+
+/* The service put a ticket whose consultation it believed lost back at the front of the queue
+ * (crash recovery). Should this node still hold that consultation, it ends here too, and the
+ * citizen, if attached, hears its place. */
+static void on_recovered(json_t *event) {
+	json_t *id = json_object_get(event, "ticket");
+	if(!json_is_integer(id))
+		return;
+	gint64 ticket_id = json_integer_value(id);
+	bb_consultation *c = consultation_of(ticket_id);
+	if(c) {
+		bb_session *clerk = bb_session_ref(c->clerk);
+		bb_consultation_close(c, "recovered", NULL);
+		(void)bb_session_set_state(clerk, BB_STATE_IDLE);
+		bb_session_unref(clerk);
+		bb_consultation_unref(c);
+	}
+	bb_session *citizen = bb_registry_ticket_owner(ticket_id);
+	if(citizen && alive(citizen) && bb_session_state(citizen) != BB_STATE_WAITING &&
+			bb_session_state(citizen) != BB_STATE_IDLE) {
+		(void)bb_session_set_state(citizen, BB_STATE_WAITING);
+		json_t *position = json_object_get(event, "position");
+		citizen->position = json_is_integer(position) ? (int)json_integer_value(position) : -1;
+		bb_push(citizen, BB_JEV_REQUEUED, json_pack("{s:O?ss}", "position", position, "reason", "recovered"), NULL);
+	}
+	if(citizen)
+		bb_session_unref(citizen);
 }
 
 /* The catalogue of queue-service events (docs/internal-api.md). */
@@ -176,11 +198,12 @@ static const struct {
 	const char *name;
 	void (*handler)(json_t *event);
 } handlers[] = {
-	{ "office_queue", on_office_queue },
-	{ "arrival", on_arrival },
-	{ "broadcast", on_broadcast },
-	{ "no_show", on_no_show },
-	{ "expired", on_expired },
+	{ BB_IEV_OFFICE_QUEUE, on_office_queue },
+	{ BB_IEV_ARRIVAL, on_arrival },
+	{ BB_IEV_BROADCAST, on_broadcast },
+	{ BB_IEV_NO_SHOW, on_no_show },
+	{ BB_IEV_EXPIRED, on_expired },
+	{ BB_IEV_RECOVERED, on_recovered },
 };
 
 void bb_events_dispatch(json_t *event) {
@@ -206,25 +229,34 @@ static void tell_dependents(const char *event) {
 }
 
 void bb_events_queue_down(void) {
-	tell_dependents("queue_unavailable");
+	tell_dependents(BB_JEV_QUEUE_UNAVAILABLE);
+}
+
+static void snapshot_done(const bb_qc_reply *reply, gpointer data) {
+	bb_session *clerk = data;
+	if(reply->ok && alive(clerk)) {
+		json_t *offices = json_object_get(reply->body, "offices");
+		bb_push(clerk, BB_JEV_QUEUE, json_pack("{sO}", "offices", offices ? offices : json_array()), NULL);
+	}
+	bb_session_unref(clerk);
+}
+
+static void snapshot_drop(gpointer data) {
+	bb_session_unref(data);
 }
 
 /* Back online: say so, and give live clerks a fresh snapshot (events may have been missed).
  * Citizens get their current positions from the office_queue events the service sends for
  * the tickets listed in hello. */
 void bb_events_queue_up(void) {
-	tell_dependents("queue_available");
+	tell_dependents(BB_JEV_QUEUE_AVAILABLE);
 	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
 	for(guint c = 0; c < clerks->len; c++) {
 		bb_session *clerk = g_ptr_array_index(clerks, c);
 		if(!alive(clerk) || !g_atomic_int_get(&clerk->queue_live))
 			continue;
-		bb_qc_reply reply;
-		bb_qc_call(bb_ctx.qc, "queue", json_pack("{so}", "session", bb_clerk_token_json(clerk)), &reply);
-		if(reply.ok)
-			bb_push(clerk, "queue", json_pack("{so}", "offices",
-				json_object_get(reply.body, "offices") ? json_incref(json_object_get(reply.body, "offices")) : json_array()), NULL);
-		bb_qc_reply_clear(&reply);
+		bb_qc_call(bb_ctx.qc, BB_OP_QUEUE, json_pack("{so}", "session", bb_session_clerk_token_json(clerk)),
+			snapshot_done, bb_session_ref(clerk), snapshot_drop);
 	}
 	g_ptr_array_free(clerks, TRUE);
 }

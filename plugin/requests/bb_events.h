@@ -1,12 +1,13 @@
-/* bb_events.h: queue-service events routed to the handles that may see them. */
+/* bb_events.h: queue-service events routed to the handles that may see them, and the service
+ * going away and coming back. Handler thread. */
 #ifndef BB_EVENTS_H
 #define BB_EVENTS_H
 
 #include <jansson.h>
 
-#include "bb_session.h"
+#include "session/bb_session.h"
 
-/* An unsolicited event from the queue service (handler thread). */
+/* An unsolicited event from the queue service. */
 void bb_events_dispatch(json_t *event);
 /* The queue service went away / came back: tell attached citizens and logged-in clerks. */
 void bb_events_queue_down(void);

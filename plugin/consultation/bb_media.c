@@ -1,9 +1,12 @@
 /* bb_media.c: the media hot path: RTP/RTCP/data relay between the two handles of a consultation.
- * Runs on each handle's Janus loop thread. No mutex, no allocation: the peer is an atomic
- * pointer kept alive by bb_consultation.c (see set_peer there); flags are atomics. Nothing is
- * ever written to disk: there is no recording code in this plugin. */
-#include "bb_plugin.h"
-#include "bb_session.h"
+ * Runs on each handle's Janus loop thread. No mutex, no allocation: a handle relays to its
+ * session's media_peer, which only this same loop thread ever clears (see bb_session.h), while
+ * `relay` turns relaying on and off from the handler thread. Nothing is ever written to disk:
+ * there is no recording code in this plugin. */
+#include "consultation/bb_media.h"
+#include "core/bb_context.h"
+#include "core/bb_work.h"
+#include "session/bb_session.h"
 
 #include <janus/debug.h>
 #include <janus/rtcp.h>
@@ -21,7 +24,9 @@ static inline bb_session *session_of(janus_plugin_session *handle) {
 
 /* The peer to relay to, if the consultation is running and the peer is still there. */
 static inline bb_session *peer_of(bb_session *s) {
-	bb_session *peer = g_atomic_pointer_get(&s->peer);
+	if(!g_atomic_int_get(&s->relay))
+		return NULL;
+	bb_session *peer = g_atomic_pointer_get(&s->media_peer);
 	if(!peer || g_atomic_int_get(&peer->destroyed) || !g_atomic_int_get(&peer->webrtc_up))
 		return NULL;
 	return peer;
@@ -111,10 +116,18 @@ void bb_media_slow_link(janus_plugin_session *handle, int mindex, gboolean video
 		(void *)handle, uplink ? "uplink" : "downlink", mindex, lower);
 }
 
+/* The PeerConnection is gone. This is the handle's own loop thread, the only one that relays
+ * its packets, so here its media peer can be dropped without anyone still reading it. Runs
+ * also while Janus tears the handle down (plugin_handle stays valid until destroy_session). */
 void bb_media_hangup(janus_plugin_session *handle) {
-	bb_session *s = session_of(handle);
-	if(!s)
+	bb_session *s = handle ? handle->plugin_handle : NULL;
+	if(!s || g_atomic_int_get(&s->destroyed))
 		return;
 	g_atomic_int_set(&s->webrtc_up, 0);
-	bb_work_push(BB_WORK_MEDIA_HANGUP, bb_session_ref(s), NULL, NULL, NULL);
+	g_atomic_int_set(&s->relay, 0);
+	bb_session *peer = g_atomic_pointer_get(&s->media_peer);
+	if(peer && g_atomic_pointer_compare_and_exchange(&s->media_peer, peer, NULL))
+		bb_session_unref(peer);
+	bb_session_ref(s);
+	bb_work_post(BB_WORK_MEDIA_HANGUP, s, &s->ref, NULL, NULL, NULL);
 }

@@ -1,15 +1,19 @@
-/* bb_plugin.c: the Janus plugin table (create), init/destroy, and the handler thread. */
-#include "bb_plugin.h"
-#include "bb_consultation.h"
-#include "bb_events.h"
-#include "bb_queue_client.h"
-#include "bb_request.h"
-#include "bb_session.h"
+/* bb_plugin.c: the Janus plugin table (create), init/destroy, the handler thread, and the
+ * wiring of the layers below (queue client hooks, admin API). */
+#include "consultation/bb_consultation.h"
+#include "consultation/bb_media.h"
+#include "core/bb_context.h"
+#include "core/bb_work.h"
+#include "queue/bb_queue_client.h"
+#include "requests/bb_events.h"
+#include "requests/bb_request.h"
+#include "session/bb_session.h"
 
 #include <janus/debug.h>
 #include <janus/utils.h>
 
 bb_context bb_ctx;
+static GThread *handler;
 
 static int plugin_init(janus_callbacks *callback, const char *config_path);
 static void plugin_destroy(void);
@@ -61,71 +65,33 @@ static gboolean ready(void) {
 	return g_atomic_int_get(&bb_ctx.initialized) && !g_atomic_int_get(&bb_ctx.stopping);
 }
 
-static void work_free(bb_work *w) {
-	if(w->session)
-		bb_session_unref(w->session);
-	g_free(w->transaction);
-	if(w->message)
-		json_decref(w->message);
-	if(w->jsep)
-		json_decref(w->jsep);
-	g_free(w);
-}
-
-void bb_work_push(bb_work_type type, bb_session *session, char *transaction, json_t *message,
-		json_t *jsep) {
-	bb_work *w = g_new0(bb_work, 1);
-	w->type = type;
-	w->session = session;
-	w->transaction = transaction;
-	w->message = message;
-	w->jsep = jsep;
-	if(!bb_ctx.work || (type != BB_WORK_STOP && g_atomic_int_get(&bb_ctx.stopping))) {
-		work_free(w);
-		return;
-	}
-	g_async_queue_push(bb_ctx.work, w);
-}
-
-/* The handle is gone for good: give its ticket to the grace period (citizen) or back to the
- * waiting room (clerk), end a running consultation on the other side, forget the ticket. */
+/* The handle is gone for good: whatever it took part in ends (bb_citizen_gone, bb_clerk_gone),
+ * its waiting requests are dropped, and its media peer released (its loop thread has stopped). */
 static void handle_gone(bb_session *s) {
-	if(bb_session_role(s) == BB_ROLE_CLERK) {
-		bb_consultation_clerk_gone(s);
-	} else {
-		bb_state st = bb_session_state(s);
-		bb_consultation_citizen_gone(s, "citizen_gone", TRUE);
-		gboolean holder = FALSE;
-		if(s->ticket_id) {
-			bb_session *owner = bb_registry_ticket_owner(s->ticket_id);
-			holder = owner == s;
-			if(owner)
-				bb_session_unref(owner);
-		}
-		if(holder && (st == BB_STATE_WAITING || st == BB_STATE_CALLED))
-			bb_qc_send(bb_ctx.qc, "detach", json_pack("{sI}", "ticket", (json_int_t)s->ticket_id));
-		if(s->partner)
-			bb_consultation_release(s->partner, s);
-		bb_registry_unbind_ticket(s);
-	}
+	bb_request_drop_backlog(s);
+	if(bb_session_role(s) == BB_ROLE_CLERK)
+		bb_clerk_gone(s);
+	else
+		bb_citizen_gone(s);
 	(void)bb_session_set_state(s, BB_STATE_GONE);
-	/* This handle's media callbacks have stopped: its retired peer can go, which also breaks
-	 * the clerk <-> citizen reference cycle the two retired pointers form. */
-	bb_consultation_forget_peers(s);
+	bb_consultation_forget_media(s);
 }
 
-/* One thread runs all signalling in arrival order; see the thread notes in bb_plugin.h. */
+/* One thread runs all signalling in arrival order; see the thread notes in core/bb_context.h. */
 static gpointer handler_thread(gpointer data) {
 	while(TRUE) {
-		bb_work *w = g_async_queue_pop(bb_ctx.work);
+		bb_work *w = bb_work_pop();
 		if(w->type == BB_WORK_STOP) {
-			work_free(w);
+			bb_work_free(w);
 			break;
 		}
 		switch(w->type) {
 		case BB_WORK_MESSAGE:
-			if(!g_atomic_int_get(&w->session->destroyed))
-				bb_request_handle(w->session, w->transaction, w->message, w->jsep);
+			bb_request_submit(w);   /* takes the work item over */
+			continue;
+		case BB_WORK_CLOSURE:
+			w->run(w->payload);
+			w->drop = NULL;         /* ran: the payload belongs to the continuation now */
 			break;
 		case BB_WORK_QUEUE_EVENT:
 			bb_events_dispatch(w->message);
@@ -134,7 +100,7 @@ static gpointer handler_thread(gpointer data) {
 			handle_gone(w->session);
 			break;
 		case BB_WORK_MEDIA_HANGUP:
-			bb_consultation_media_hangup(w->session);
+			bb_consultation_pc_ended(w->session, bb_session_pc_ended(w->session));
 			break;
 		case BB_WORK_QUEUE_DOWN:
 			bb_events_queue_down();
@@ -145,10 +111,15 @@ static gpointer handler_thread(gpointer data) {
 		default:
 			break;
 		}
-		work_free(w);
+		bb_work_free(w);
 	}
 	return NULL;
 }
+
+static const bb_qc_hooks qc_hooks = {
+	.hello_args = bb_registry_hello_args,
+	.heartbeat_sessions = bb_registry_clerk_tokens,
+};
 
 static int plugin_init(janus_callbacks *callback, const char *config_path) {
 	if(g_atomic_int_get(&bb_ctx.stopping) || !callback || !config_path)
@@ -160,20 +131,30 @@ static int plugin_init(janus_callbacks *callback, const char *config_path) {
 		bb_settings_clear(&bb_ctx.settings);
 		return -1;
 	}
+	if(!bb_request_table_complete()) {
+		bb_settings_clear(&bb_ctx.settings);
+		return -1;
+	}
 	bb_registry_init();
-	bb_ctx.work = g_async_queue_new();
+	bb_work_init();
 	GError *error = NULL;
-	bb_ctx.handler_thread = g_thread_try_new("bb handler", handler_thread, NULL, &error);
-	if(!bb_ctx.handler_thread) {
+	handler = g_thread_try_new("bb handler", handler_thread, NULL, &error);
+	if(!handler) {
 		JANUS_LOG(LOG_FATAL, "[%s] cannot start the handler thread: %s\n", BB_PACKAGE,
 			error ? error->message : "?");
 		g_clear_error(&error);
+		bb_work_clear();
+		bb_registry_clear();
+		bb_settings_clear(&bb_ctx.settings);
 		return -1;
 	}
-	bb_ctx.qc = bb_qc_start(&bb_ctx.settings);
+	bb_ctx.qc = bb_qc_start(&bb_ctx.settings, &qc_hooks);
 	if(!bb_ctx.qc) {
-		bb_work_push(BB_WORK_STOP, NULL, NULL, NULL, NULL);
-		g_thread_join(bb_ctx.handler_thread);
+		bb_work_post(BB_WORK_STOP, NULL, NULL, NULL, NULL, NULL);
+		g_thread_join(handler);
+		bb_work_clear();
+		bb_registry_clear();
+		bb_settings_clear(&bb_ctx.settings);
 		return -1;
 	}
 	g_atomic_int_set(&bb_ctx.initialized, 1);
@@ -182,19 +163,18 @@ static int plugin_init(janus_callbacks *callback, const char *config_path) {
 	return 0;
 }
 
+/* Order matters: the handler thread stops first (it may still be using the queue client), then
+ * the client (whose pending calls are dropped unrun), then what is left in the work queue. */
 static void plugin_destroy(void) {
 	if(!g_atomic_int_get(&bb_ctx.initialized))
 		return;
 	g_atomic_int_set(&bb_ctx.stopping, 1);
+	bb_work_post(BB_WORK_STOP, NULL, NULL, NULL, NULL, NULL);
+	g_thread_join(handler);
+	handler = NULL;
 	bb_qc_stop(bb_ctx.qc);
 	bb_ctx.qc = NULL;
-	bb_work_push(BB_WORK_STOP, NULL, NULL, NULL, NULL);
-	g_thread_join(bb_ctx.handler_thread);
-	bb_work *w;
-	while((w = g_async_queue_try_pop(bb_ctx.work)) != NULL)
-		work_free(w);
-	g_async_queue_unref(bb_ctx.work);
-	bb_ctx.work = NULL;
+	bb_work_clear();
 	bb_registry_clear();
 	bb_settings_clear(&bb_ctx.settings);
 	g_atomic_int_set(&bb_ctx.initialized, 0);
@@ -230,7 +210,7 @@ static struct janus_plugin_result *plugin_handle_message(janus_plugin_session *h
 			json_decref(jsep);
 		return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "No session associated with this handle", NULL);
 	}
-	bb_work_push(BB_WORK_MESSAGE, s, transaction, message, jsep);
+	bb_work_post(BB_WORK_MESSAGE, s, &s->ref, transaction, message, jsep);
 	return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, NULL, NULL);
 }
 
@@ -244,7 +224,7 @@ static void plugin_destroy_session(janus_plugin_session *handle, int *error) {
 		*error = -2;
 		return;
 	}
-	bb_work_push(BB_WORK_HANDLE_GONE, s, NULL, NULL, NULL);
+	bb_work_post(BB_WORK_HANDLE_GONE, s, &s->ref, NULL, NULL, NULL);
 }
 
 static json_t *plugin_query_session(janus_plugin_session *handle) {
@@ -262,13 +242,14 @@ static json_t *plugin_query_session(janus_plugin_session *handle) {
 static json_t *plugin_handle_admin_message(json_t *message) {
 	const char *request = json_string_value(json_object_get(message, "request"));
 	if(!request || strcmp(request, "stats") != 0)
-		return json_pack("{sssiss}", "buergerbuero", "error", "error_code", BB_ERR_UNKNOWN_REQUEST,
-			"error", "unknown_request");
+		return json_pack("{sssiss}", "buergerbuero", BB_JEV_ERROR, "error_code", BB_E_UNKNOWN_REQUEST,
+			"error", bb_error_name(BB_E_UNKNOWN_REQUEST));
 	json_t *stats = bb_registry_stats();
 	json_object_set_new(stats, "buergerbuero", json_string("stats"));
 	json_object_set_new(stats, "consultations_running",
 		json_integer(g_atomic_int_get(&bb_ctx.consultations_running)));
 	json_object_set_new(stats, "requests_handled", json_integer(g_atomic_int_get(&bb_ctx.requests_handled)));
+	json_object_set_new(stats, "requests_deferred", json_integer(g_atomic_int_get(&bb_ctx.requests_deferred)));
 	json_object_set_new(stats, "queue_service", bb_ctx.qc ? bb_qc_stats(bb_ctx.qc) : json_null());
 	return stats;
 }

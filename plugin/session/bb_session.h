@@ -1,4 +1,5 @@
-/* bb_session.h: one plugin session per Janus handle, its state machine and the session registry. */
+/* bb_session.h: one plugin session per Janus handle (refcount, state machine per role, the
+ * handle's PeerConnection as the plugin knows it) and the registry of sessions. */
 #ifndef BB_SESSION_H
 #define BB_SESSION_H
 
@@ -8,6 +9,7 @@
 #include <janus/refcount.h>
 
 typedef struct bb_session bb_session;
+struct bb_consultation;
 
 typedef enum bb_role {
 	BB_ROLE_CITIZEN = 0,   /* every handle starts as a citizen */
@@ -16,12 +18,14 @@ typedef enum bb_role {
 
 /* One enum for both roles; bb_session_set_state() knows which transitions each role may make.
  * Citizen: idle -> waiting -> called -> in_consultation -> wrap_up -> idle (or back to waiting).
- * Clerk:   idle (ready) -> calling -> in_consultation -> wrap_up -> idle. */
+ * Clerk:   idle (ready) -> calling -> in_consultation -> wrap_up -> idle.
+ * The consultation (consultation/bb_consultation.h) has its own state; these say what the
+ * handle may do next. */
 typedef enum bb_state {
 	BB_STATE_IDLE = 0,
 	BB_STATE_WAITING,          /* citizen holds a waiting ticket */
-	BB_STATE_CALLED,           /* citizen got the clerk's offer */
-	BB_STATE_CALLING,          /* clerk sent an offer, waits for the citizen */
+	BB_STATE_CALLED,           /* citizen is being called */
+	BB_STATE_CALLING,          /* clerk is calling a citizen */
 	BB_STATE_IN_CONSULTATION,  /* media relayed between the two */
 	BB_STATE_WRAP_UP,          /* media ended, ticket not yet finished by the clerk */
 	BB_STATE_GONE,             /* handle destroyed */
@@ -37,27 +41,26 @@ struct bb_session {
 	volatile gint webrtc_up;        /* PeerConnection ready (setup_media seen) */
 	volatile gint queue_live;       /* clerk asked for live queue updates */
 
-	/* Media peer: set when the consultation starts, cleared when it ends. Read by the media hot
-	 * path without a lock; the previous peer stays referenced in retired_peer until the next
-	 * change so that a racing reader never touches freed memory. */
-	bb_session *peer;             
-	bb_session *retired_peer;       /* handler thread only */
+	/* Media hot path (consultation/bb_media.c). media_peer is set by the handler thread, only
+	 * while it is NULL, with a reference of its own; it is cleared only on this handle's own loop
+	 * thread (hangup_media), or once the handle is gone, so the thread that relays this handle's
+	 * packets is the only one that ever drops it: no reader can see it freed. `relay` switches
+	 * relaying on and off at once, from any thread. */
+	bb_session *media_peer;
+	volatile gint relay;
 	volatile gint bitrate;          /* REMB cap for this sender (bit/s), 0 = none */
 	volatile gint packets_in;       /* RTP packets received from this handle */
 
 	/* Handler-thread state. */
-	bb_session *partner;            /* the other side of the ticket (referenced), call .. finish */
-	gint64 ticket_id;               /* 0 = none */
+	struct bb_consultation *consultation;   /* referenced while the handle takes part in one */
+	gint64 ticket_id;               /* citizen: its ticket (0 = none) */
 	int position;                   /* last position sent to the citizen, -1 = none */
 	gboolean almost_sent;
 	json_t *estimate;               /* last estimate sent (referenced) or NULL */
-	gint64 consultation_started;    /* monotonic us */
-	gboolean has_pc;                /* a JSEP went through this handle and no hangup since */
-	gint64 pc_closing_since;        /* we asked Janus to close the PeerConnection (monotonic us) */
-	gboolean renegotiating;         /* clerk: an offer went to the citizen, answer pending */
-	char *renegotiate_transaction;  /* clerk: transaction of that renegotiate request */
-	char *offer_sdp;                /* clerk: the SDP of its current offer (for citizen ICE restarts) */
-	gboolean restarting;            /* citizen: ICE restart offer sent, answer pending */
+	gboolean has_pc;                /* Janus holds a PeerConnection (or the start of one) */
+	gboolean pc_closing;            /* we asked Janus to close it; its hangup_media is pending */
+	gboolean busy;                  /* a request of this handle is being handled */
+	GQueue backlog;                 /* requests (bb_work*) that arrived meanwhile, in order */
 
 	/* Strings also read by other threads (query_session, heartbeat): guarded by lock. */
 	GMutex lock;
@@ -79,6 +82,8 @@ bb_session *bb_session_lookup(janus_plugin_session *handle);
 bb_session *bb_session_remove(janus_plugin_session *handle);
 void bb_session_unref(bb_session *s);
 bb_session *bb_session_ref(bb_session *s);
+/* Destroyed, or Janus is tearing the handle down: nothing more goes to it. */
+gboolean bb_session_gone(bb_session *s);
 
 /* Ticket index: which citizen session holds a ticket. Binding a ticket another session holds
  * moves it (resume-token takeover); the previous holder is returned referenced. */
@@ -86,12 +91,15 @@ bb_session *bb_registry_bind_ticket(bb_session *s, gint64 ticket_id, const char 
 	const char *office);
 void bb_registry_unbind_ticket(bb_session *s);
 bb_session *bb_registry_ticket_owner(gint64 ticket_id);
+/* Tickets in a consultation on this node (for hello: the service recovers the others). */
+void bb_registry_hold_consultation(gint64 ticket_id);
+void bb_registry_release_consultation(gint64 ticket_id);
 /* Clerks: add once logged in. */
 void bb_registry_add_clerk(bb_session *s);
 /* Referenced sessions (free the array to drop them). role < 0: all. */
 GPtrArray *bb_registry_snapshot(int role);
-/* Ticket ids of attached citizens (for hello) as a JSON array. */
-json_t *bb_registry_ticket_ids(void);
+/* Arguments of hello: {"tickets": [...], "consultations": [...]} (any thread). */
+json_t *bb_registry_hello_args(void);
 /* Clerk session tokens held by this instance (for heartbeat) as a JSON array. */
 json_t *bb_registry_clerk_tokens(void);
 json_t *bb_registry_stats(void);
@@ -105,7 +113,24 @@ const char *bb_state_name(bb_state st);
 gboolean bb_session_serves(bb_session *s, const char *office);
 /* Set guarded strings (NULL clears). */
 void bb_session_set_ticket_info(bb_session *s, const char *number, const char *office);
-/* Short identity for log lines: "handle 0x.. citizen KFZ-017". */
+/* Copies of guarded strings (g_free them). */
+char *bb_session_ticket_number(bb_session *s);
+char *bb_session_office(bb_session *s);
+char *bb_session_display_name(bb_session *s);
+/* Clerk's session token as a JSON string for queue-service arguments (new reference). */
+json_t *bb_session_clerk_token_json(bb_session *s);
+/* A citizen's view of its ticket from a queue-service `ticket`: records number, office and
+ * position on the session and returns {number, office, position} (new reference). */
+json_t *bb_session_ticket_view(bb_session *citizen, json_t *ticket);
+/* What the admin API's handle_info shows: no names, concerns or tokens. */
 json_t *bb_session_describe(bb_session *s);
+
+/* The handle's PeerConnection. A JSEP offer from the browser, or one we pushed, means Janus is
+ * building a PeerConnection: note it. Closing asks Janus to tear it down (close_pc); Janus
+ * confirms with hangup_media, after which a new PeerConnection may start on the handle. */
+void bb_session_pc_started(bb_session *s);
+void bb_session_close_pc(bb_session *s);
+/* hangup_media arrived (handler thread): returns TRUE when the plugin had asked for it. */
+gboolean bb_session_pc_ended(bb_session *s);
 
 #endif

@@ -1,6 +1,8 @@
-/* bb_session.c: session lifetime (refcount), the session state machine and the registry indexes. */
-#include "bb_session.h"
-#include "bb_plugin.h"
+/* bb_session.c: session lifetime (refcount), the session state machine, the handle's
+ * PeerConnection flags and the registry indexes. */
+#include "session/bb_session.h"
+#include "core/bb_context.h"
+#include "core/bb_work.h"
 
 #include <janus/debug.h>
 #include <janus/mutex.h>
@@ -11,6 +13,7 @@ static struct {
 	GHashTable *by_handle;   /* janus_plugin_session* -> bb_session* (holds a reference) */
 	GHashTable *by_ticket;   /* gint64* ticket id -> bb_session* (holds a reference) */
 	GHashTable *clerks;      /* bb_session* -> bb_session* (holds a reference) */
+	GHashTable *consulting;  /* gint64* ticket id -> itself: tickets in a consultation here */
 } registry;
 
 static const char *state_names[BB_N_STATES] = {
@@ -77,17 +80,14 @@ gboolean bb_session_set_state(bb_session *s, bb_state to) {
 /* Last reference gone: nothing else can see the session any more. */
 static void session_free(const janus_refcount *ref) {
 	bb_session *s = janus_refcount_containerof(ref, bb_session, ref);
-	if(s->retired_peer)
-		bb_session_unref(s->retired_peer);
-	bb_session *peer = g_atomic_pointer_get(&s->peer);
+	bb_session *peer = g_atomic_pointer_get(&s->media_peer);
 	if(peer)
 		bb_session_unref(peer);
-	if(s->partner)
-		bb_session_unref(s->partner);
 	if(s->estimate)
 		json_decref(s->estimate);
-	g_free(s->renegotiate_transaction);
-	g_free(s->offer_sdp);
+	bb_work *w;
+	while((w = g_queue_pop_head(&s->backlog)) != NULL)
+		bb_work_free(w);
 	g_free(s->ticket_number);
 	g_free(s->office);
 	if(s->clerk_token) {
@@ -123,6 +123,7 @@ void bb_registry_init(void) {
 	registry.by_handle = g_hash_table_new_full(NULL, NULL, NULL, unref_value);
 	registry.by_ticket = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, unref_value);
 	registry.clerks = g_hash_table_new_full(NULL, NULL, NULL, unref_value);
+	registry.consulting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 void bb_registry_clear(void) {
@@ -130,7 +131,8 @@ void bb_registry_clear(void) {
 	g_hash_table_destroy(registry.by_ticket);
 	g_hash_table_destroy(registry.clerks);
 	g_hash_table_destroy(registry.by_handle);
-	registry.by_ticket = registry.clerks = registry.by_handle = NULL;
+	g_hash_table_destroy(registry.consulting);
+	registry.by_ticket = registry.clerks = registry.by_handle = registry.consulting = NULL;
 	janus_mutex_unlock(&registry.lock);
 }
 
@@ -138,6 +140,7 @@ bb_session *bb_session_create(janus_plugin_session *handle) {
 	bb_session *s = g_new0(bb_session, 1);
 	s->handle = handle;
 	s->position = -1;
+	g_queue_init(&s->backlog);
 	g_mutex_init(&s->lock);
 	janus_refcount_init(&s->ref, session_free);
 	handle->plugin_handle = s;
@@ -257,18 +260,41 @@ GPtrArray *bb_registry_snapshot(int role) {
 	return out;
 }
 
-json_t *bb_registry_ticket_ids(void) {
+static json_t *ids_of(GHashTable *table) {
 	json_t *ids = json_array();
-	janus_mutex_lock(&registry.lock);
-	if(registry.by_ticket) {
+	if(table) {
 		GHashTableIter it;
 		gpointer key;
-		g_hash_table_iter_init(&it, registry.by_ticket);
+		g_hash_table_iter_init(&it, table);
 		while(g_hash_table_iter_next(&it, &key, NULL))
 			json_array_append_new(ids, json_integer(*(gint64 *)key));
 	}
-	janus_mutex_unlock(&registry.lock);
 	return ids;
+}
+
+json_t *bb_registry_hello_args(void) {
+	janus_mutex_lock(&registry.lock);
+	json_t *args = json_pack("{soso}", "tickets", ids_of(registry.by_ticket),
+		"consultations", ids_of(registry.consulting));
+	janus_mutex_unlock(&registry.lock);
+	return args;
+}
+
+void bb_registry_hold_consultation(gint64 ticket_id) {
+	janus_mutex_lock(&registry.lock);
+	if(registry.consulting && !g_hash_table_contains(registry.consulting, &ticket_id)) {
+		gint64 *key = g_new(gint64, 1);
+		*key = ticket_id;
+		g_hash_table_add(registry.consulting, key);
+	}
+	janus_mutex_unlock(&registry.lock);
+}
+
+void bb_registry_release_consultation(gint64 ticket_id) {
+	janus_mutex_lock(&registry.lock);
+	if(registry.consulting)
+		g_hash_table_remove(registry.consulting, &ticket_id);
+	janus_mutex_unlock(&registry.lock);
 }
 
 json_t *bb_registry_clerk_tokens(void) {
@@ -335,8 +361,73 @@ json_t *bb_session_describe(bb_session *s) {
 		json_object_set(info, "offices", s->offices ? s->offices : json_null());
 	g_mutex_unlock(&s->lock);
 	json_object_set_new(info, "webrtc_up", json_boolean(g_atomic_int_get(&s->webrtc_up)));
-	json_object_set_new(info, "in_consultation", json_boolean(g_atomic_pointer_get(&s->peer) != NULL));
+	json_object_set_new(info, "relaying", json_boolean(g_atomic_int_get(&s->relay)));
+	json_object_set_new(info, "busy", json_boolean(s->busy));
 	json_object_set_new(info, "bitrate_cap", json_integer(g_atomic_int_get(&s->bitrate)));
 	json_object_set_new(info, "destroyed", json_boolean(g_atomic_int_get(&s->destroyed)));
 	return info;
+}
+
+gboolean bb_session_gone(bb_session *s) {
+	return g_atomic_int_get(&s->destroyed) || g_atomic_int_get(&s->handle->stopped);
+}
+
+static char *copy_string(bb_session *s, char **field) {
+	g_mutex_lock(&s->lock);
+	char *copy = g_strdup(*field);
+	g_mutex_unlock(&s->lock);
+	return copy;
+}
+
+char *bb_session_ticket_number(bb_session *s) {
+	return copy_string(s, &s->ticket_number);
+}
+
+char *bb_session_office(bb_session *s) {
+	return copy_string(s, &s->office);
+}
+
+char *bb_session_display_name(bb_session *s) {
+	return copy_string(s, &s->display_name);
+}
+
+json_t *bb_session_clerk_token_json(bb_session *s) {
+	g_mutex_lock(&s->lock);
+	json_t *token = s->clerk_token ? json_string(s->clerk_token) : json_null();
+	g_mutex_unlock(&s->lock);
+	return token;
+}
+
+void bb_session_pc_started(bb_session *s) {
+	s->has_pc = TRUE;
+}
+
+/* Why the flag pair: Janus closes a PeerConnection asynchronously and only then accepts a new
+ * offer on the handle; the plugin must neither forget a half-built one (the next offer would
+ * fail with "Error setting ICE locally") nor push an offer before the old one is gone. */
+void bb_session_close_pc(bb_session *s) {
+	if(!s->has_pc || s->pc_closing || bb_session_gone(s))
+		return;
+	s->pc_closing = TRUE;
+	JANUS_LOG(LOG_VERB, "[%s] %p: closing the PeerConnection\n", BB_PACKAGE, (void *)s->handle);
+	bb_ctx.gateway->close_pc(s->handle);
+}
+
+gboolean bb_session_pc_ended(bb_session *s) {
+	gboolean ours = s->pc_closing;
+	s->has_pc = FALSE;
+	s->pc_closing = FALSE;
+	g_atomic_int_set(&s->webrtc_up, 0);
+	return ours;
+}
+
+json_t *bb_session_ticket_view(bb_session *citizen, json_t *ticket) {
+	const char *number = json_string_value(json_object_get(ticket, "number"));
+	const char *office = json_string_value(json_object_get(ticket, "office"));
+	json_t *position = json_object_get(ticket, "position");
+	bb_session_set_ticket_info(citizen, number, office);
+	citizen->position = json_is_integer(position) ? (int)json_integer_value(position) : -1;
+	citizen->almost_sent = FALSE;
+	return json_pack("{s:s?,s:s?,s:O?}", "number", number, "office", office,
+		"position", json_is_integer(position) ? position : NULL);
 }
