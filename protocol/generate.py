@@ -411,7 +411,7 @@ def gen_c(cat):
 # JavaScript
 
 def js_value(v):
-    return json.dumps(v, ensure_ascii=False)
+    return json.dumps(v, ensure_ascii=False, indent=2)
 
 
 def gen_js(cat):
