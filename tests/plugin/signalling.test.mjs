@@ -136,8 +136,8 @@ test('clerk hangup, requeue and transfer put the citizen back', async () => {
   await consult(c, k);
   assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
   assert.equal((await c.event('hangup')).data.reason, 'clerk');
-  // Calling again needs Janus to have closed the old PeerConnections (4706 until then; slow
-  // under valgrind): wait for Janus's own hangup on both handles.
+  // A new offer needs Janus to have closed the old PeerConnections (else the core answers 490;
+  // slow under valgrind): wait for Janus's own hangup on both handles.
   await c.next((e) => e.janus === 'hangup');
   await k.next((e) => e.janus === 'hangup');
   const rq = await k.request({ request: 'requeue' });
@@ -168,6 +168,88 @@ test('call a ticket by id; clerk withdraws the call', async () => {
   await c.event('requeued');
   assert.equal((await c.request({ request: 'leave' })).data.buergerbuero, 'left');
   await cleanup(c, k);
+});
+
+test('a refused call closes its offer at once, and the next call works', async () => {
+  const k = await clerk();
+  // nobody is waiting: the plugin refuses and closes the PeerConnection Janus built from the offer
+  const none = await k.request({ request: 'call_next' }, fakeOffer());
+  assertError(none, 4712, 'call_next');
+  assert.equal(none.data.pc_closed, true, JSON.stringify(none.data));
+  // Janus confirms with its own hangup for the handle; after it, a new offer is welcome
+  await k.next((e) => e.janus === 'hangup');
+  const c = await citizen({ name: 'Nach dem Fehler' });
+  await consult(c, k);
+  assert.equal((await k.request({ request: 'finish', outcome: 'served' })).data.buergerbuero, 'finished');
+  await c.event('finished');
+  // the same right after a consultation ended: wait for Janus's hangup, then call again
+  await k.next((e) => e.janus === 'hangup');
+  const again = await k.request({ request: 'call_next' }, fakeOffer());
+  assertError(again, 4712, 'call_next');
+  await cleanup(c, k);
+});
+
+test('answers name their request; unsolicited events do not', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  const q = await k.request({ request: 'queue' });
+  assert.equal(q.data.request, 'queue');
+  await c.request({ request: 'leave' });
+  const update = await k.event('queue');   // the unsolicited queue update after the leave
+  assert.equal(update.data.request, undefined, JSON.stringify(update.data));
+  const j = await c.request({ request: 'join', office: stack.queue.office });
+  assert.equal(j.data.request, 'join');
+  await c.request({ request: 'leave' });
+  await cleanup(c, k);
+});
+
+test('concurrent requests of one handle each get their own answer', async () => {
+  const k = await clerk();
+  // handled one at a time; each answer names its request and answers its transaction
+  const answers = await Promise.all([
+    k.request({ request: 'presence', state: 'paused' }),
+    k.request({ request: 'queue' }),
+    k.request({ request: 'presence', state: 'available' }),
+    k.request({ request: 'queue' }),
+  ]);
+  assert.deepEqual(answers.map((a) => a.data.request), ['presence', 'queue', 'presence', 'queue']);
+  assert.deepEqual(answers.map((a) => a.data.buergerbuero), ['presence', 'queue', 'presence', 'queue']);
+  await cleanup(k);
+});
+
+test('a handle flooding requests is refused beyond its backlog, others are served', async () => {
+  const k = await clerk();
+  const flood = await Promise.all(Array.from({ length: 60 }, () => k.request({ request: 'queue' })));
+  const limited = flood.filter((a) => a.data.error_code === 4720);
+  assert.ok(limited.length > 0, 'some requests were refused');
+  assert.ok(limited.every((a) => a.data.retry_after_s >= 1));
+  assert.equal(flood.filter((a) => a.data.buergerbuero === 'queue').length + limited.length, 60);
+  const c = await citizen();   // another handle is served meanwhile
+  await c.request({ request: 'leave' });
+  await cleanup(c, k);
+});
+
+test('texts are limited in characters: Cyrillic, Arabic, Turkish and emoji at the limit', async () => {
+  const exact = (s, n) => [...s.repeat(n)].slice(0, n).join('');
+  const names = [exact('Олександра Шевченко ', 80), exact('فاطمة الزهراء ', 80), exact('Çağrı Gümüşsoy ', 80), exact('👩‍🔬', 80)];
+  for (const name of names) {
+    const h = await client.attach();
+    const r = await h.request({ request: 'join', office: stack.queue.office, name, concern: exact('Прошу допомогти.\n', 500) });
+    assert.equal(r.data.buergerbuero, 'joined', JSON.stringify(r.data).slice(0, 300));
+    await h.request({ request: 'leave' });
+    const over = await h.request({ request: 'join', office: stack.queue.office, name: name + 'x' });
+    assertError(over, 4703, 'join');
+    assert.equal(over.data.field, 'name');
+    assert.equal(over.data.max_chars, 80);
+    await cleanup(h);
+  }
+  const h = await client.attach();
+  const ctl = await h.request({ request: 'join', office: stack.queue.office, name: 'Erika\u001b[2J' });
+  assertError(ctl, 4721, 'join');
+  assert.equal(ctl.data.field, 'name');
+  const nl = await h.request({ request: 'join', office: stack.queue.office, name: 'Erika\nMuster' });
+  assertError(nl, 4721, 'join');
+  await cleanup(h);
 });
 
 test('broadcast reaches citizens waiting in that office', async () => {
