@@ -12,6 +12,8 @@
 #include <janus/debug.h>
 #include <janus/utils.h>
 
+#include <sys/resource.h>
+
 bb_context bb_ctx;
 static GThread *handler;
 
@@ -116,6 +118,21 @@ static gpointer handler_thread(gpointer data) {
 	return NULL;
 }
 
+/* Why a handle limit: Janus aborts the whole process when it cannot get a file descriptor (every
+ * consultation on the node would end), and opening sessions and handles needs no permission.
+ * Refusing new handles early keeps the running consultations alive. Without event_loops every
+ * handle costs Janus a thread and two descriptors; PeerConnections and transports need more, so
+ * half of what is left after a reserve is a safe ceiling either way. */
+static int derive_max_handles(void) {
+	if(bb_ctx.settings.max_handles > 0)
+		return bb_ctx.settings.max_handles;
+	struct rlimit rl;
+	if(getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 100000;
+	long soft = (long)rl.rlim_cur;
+	return (int)MAX(16, soft > 512 ? (soft - 256) / 2 : soft / 4);
+}
+
 static const bb_qc_hooks qc_hooks = {
 	.hello_args = bb_registry_hello_args,
 	.heartbeat_sessions = bb_registry_clerk_tokens,
@@ -137,6 +154,7 @@ static int plugin_init(janus_callbacks *callback, const char *config_path) {
 	}
 	bb_registry_init();
 	bb_work_init();
+	bb_ctx.max_handles = derive_max_handles();
 	GError *error = NULL;
 	handler = g_thread_try_new("bb handler", handler_thread, NULL, &error);
 	if(!handler) {
@@ -158,8 +176,8 @@ static int plugin_init(janus_callbacks *callback, const char *config_path) {
 		return -1;
 	}
 	g_atomic_int_set(&bb_ctx.initialized, 1);
-	JANUS_LOG(LOG_INFO, "[%s] initialized (instance %s, queue service %s)\n", BB_PACKAGE,
-		bb_ctx.settings.instance, bb_ctx.settings.queue_url);
+	JANUS_LOG(LOG_INFO, "[%s] initialized (instance %s, queue service %s, at most %d handles)\n", BB_PACKAGE,
+		bb_ctx.settings.instance, bb_ctx.settings.queue_url, bb_ctx.max_handles);
 	return 0;
 }
 
@@ -184,6 +202,17 @@ static void plugin_destroy(void) {
 static void plugin_create_session(janus_plugin_session *handle, int *error) {
 	if(!ready()) {
 		*error = -1;
+		return;
+	}
+	if((int)bb_registry_count() >= bb_ctx.max_handles) {
+		static gint64 last_log;
+		gint64 now = g_get_monotonic_time();
+		if(g_atomic_int_add(&bb_ctx.handles_refused, 1) == 0 || now - last_log > 10 * G_USEC_PER_SEC) {
+			last_log = now;
+			JANUS_LOG(LOG_WARN, "[%s] at max_handles (%d): refusing new handles\n", BB_PACKAGE,
+				bb_ctx.max_handles);
+		}
+		*error = -2;
 		return;
 	}
 	bb_session_create(handle);
@@ -250,6 +279,8 @@ static json_t *plugin_handle_admin_message(json_t *message) {
 		json_integer(g_atomic_int_get(&bb_ctx.consultations_running)));
 	json_object_set_new(stats, "requests_handled", json_integer(g_atomic_int_get(&bb_ctx.requests_handled)));
 	json_object_set_new(stats, "requests_deferred", json_integer(g_atomic_int_get(&bb_ctx.requests_deferred)));
+	json_object_set_new(stats, "max_handles", json_integer(bb_ctx.max_handles));
+	json_object_set_new(stats, "handles_refused", json_integer(g_atomic_int_get(&bb_ctx.handles_refused)));
 	json_object_set_new(stats, "queue_service", bb_ctx.qc ? bb_qc_stats(bb_ctx.qc) : json_null());
 	return stats;
 }

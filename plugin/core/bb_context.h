@@ -45,11 +45,13 @@ typedef struct bb_context {
 	volatile gint initialized;
 	volatile gint stopping;
 	struct bb_qc *qc;                  /* queue-service client (queue/) */
+	int max_handles;                   /* effective limit (settings or derived from RLIMIT_NOFILE) */
 	/* statistics, atomics */
 	volatile gint consultations_started;
 	volatile gint consultations_running;
 	volatile gint requests_handled;
 	volatile gint requests_deferred;   /* waited behind an earlier request of the same handle */
+	volatile gint handles_refused;     /* create_session refused at max_handles */
 } bb_context;
 
 extern bb_context bb_ctx;

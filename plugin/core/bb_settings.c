@@ -22,6 +22,7 @@ static const struct setting_key {
 	{ "request_timeout_ms", KEY_INT, G_STRUCT_OFFSET(bb_settings, request_timeout_ms), NULL, 5000, 100, 60000 },
 	{ "outgoing_max", KEY_INT, G_STRUCT_OFFSET(bb_settings, outgoing_max), NULL, 1024, 16, 65536 },
 	{ "request_backlog", KEY_INT, G_STRUCT_OFFSET(bb_settings, request_backlog), NULL, 16, 1, 1024 },
+	{ "max_handles", KEY_INT, G_STRUCT_OFFSET(bb_settings, max_handles), NULL, 0, 0, 10000000 },
 	{ "almost_position", KEY_INT, G_STRUCT_OFFSET(bb_settings, almost_position), NULL, 2, 0, 100 },
 	{ "heartbeat_s", KEY_INT, G_STRUCT_OFFSET(bb_settings, heartbeat_s), NULL, 10, 1, 300 },
 	{ "reconnect_min_ms", KEY_INT, G_STRUCT_OFFSET(bb_settings, reconnect_min_ms), NULL, 250, 10, 60000 },

@@ -13,6 +13,7 @@ typedef struct bb_settings {
 	int request_timeout_ms;    /* a queue-service call not answered by then fails */
 	int outgoing_max;          /* bounded outgoing queue per connection */
 	int request_backlog;       /* requests of one handle waiting behind the one in flight */
+	int max_handles;           /* new handles refused beyond this; 0 = derived from the fd limit */
 	int almost_position;       /* "almost your turn" when position <= this */
 	int heartbeat_s;           /* clerk presence heartbeat period */
 	int reconnect_min_ms;      /* reconnect backoff start */

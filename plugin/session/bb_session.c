@@ -150,6 +150,13 @@ bb_session *bb_session_create(janus_plugin_session *handle) {
 	return s;
 }
 
+guint bb_registry_count(void) {
+	janus_mutex_lock(&registry.lock);
+	guint n = registry.by_handle ? g_hash_table_size(registry.by_handle) : 0;
+	janus_mutex_unlock(&registry.lock);
+	return n;
+}
+
 bb_session *bb_session_lookup(janus_plugin_session *handle) {
 	janus_mutex_lock(&registry.lock);
 	bb_session *s = registry.by_handle ? g_hash_table_lookup(registry.by_handle, handle) : NULL;

@@ -75,6 +75,8 @@ struct bb_session {
 void bb_registry_init(void);
 void bb_registry_clear(void);
 bb_session *bb_session_create(janus_plugin_session *handle);
+/* Number of sessions (handles) right now. */
+guint bb_registry_count(void);
 /* Returns a new reference or NULL. */
 bb_session *bb_session_lookup(janus_plugin_session *handle);
 /* Removes the handle's session from the registry, marks it destroyed, returns the registry's
