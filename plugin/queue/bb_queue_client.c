@@ -64,6 +64,7 @@ struct bb_qc {
 	char *path_with_slash;
 	char *secret;
 	char *instance;
+	char boot[33];                    /* random per process start (hello): tells restarts apart */
 	int timeout_ms, outgoing_max, heartbeat_s, backoff_min_ms, backoff_max_ms;
 	bb_qc_hooks hooks;
 
@@ -311,6 +312,7 @@ static void send_hello(qc_conn *c) {
 	json_t *args = qc->hooks.hello_args ? qc->hooks.hello_args() : json_object();
 	json_object_set_new(args, "secret", json_string(qc->secret));
 	json_object_set_new(args, "instance", json_string(qc->instance));
+	json_object_set_new(args, "boot", json_string(qc->boot));
 	json_object_set_new(args, "op", json_string(bb_internal_ops[BB_OP_HELLO].name));
 	g_mutex_lock(&qc->lock);
 	c->hello_id = ++qc->next_id;
@@ -526,6 +528,8 @@ bb_qc *bb_qc_start(const bb_settings *settings, const bb_qc_hooks *hooks) {
 	qc->path_with_slash = g_strdup_printf("/%s", path ? path : "");
 	qc->secret = g_strdup(settings->queue_secret);
 	qc->instance = g_strdup(settings->instance);
+	for(int i = 0; i < 4; i++)
+		g_snprintf(qc->boot + 8 * i, 9, "%08x", g_random_int());
 	qc->timeout_ms = settings->request_timeout_ms;
 	qc->outgoing_max = settings->outgoing_max;
 	qc->heartbeat_s = settings->heartbeat_s;

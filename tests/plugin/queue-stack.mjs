@@ -22,6 +22,8 @@ export async function startQueueStack(opts = {}) {
     office: 'kfz',
     otherOffice: 'fs',
     svc,
+    // SQL against the service's database (audits); returns psql's unaligned output
+    sql: (q) => stack.pg.psql(q, new URL(stack.url).pathname.slice(1)),
     // a fresh clerk session (POST /api/v1/clerk/login), as the console would get it
     clerkToken: () => svc.login('mueller', stack.passwords.mueller),
     // the queue service alone (PostgreSQL stays): for restart tests

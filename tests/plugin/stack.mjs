@@ -59,12 +59,24 @@ export async function startStack(name, opts = {}) {
     await queue.stop();
     throw e;
   }
-  return {
+  const janusOpts = { queueUrl: queue.queueUrl, secret: queue.secret, ...opts.janus };
+  const stack = {
     queue, janus, dir,
+    // Kills Janus without warning (SIGKILL), as a crash would.
+    async killJanus() {
+      stack.janus.proc.kill('SIGKILL');
+      return stack.janus.stop();
+    },
+    // A fresh Janus process (same instance name unless overridden) on new ports.
+    async startJanus(more = {}) {
+      stack.janus = await startJanus(path.join(dir, `janus-${Date.now()}`), { ...janusOpts, ...more });
+      return stack.janus;
+    },
     async stop() {
-      const res = await janus.stop();
+      const res = await stack.janus.stop();
       await queue.stop();
       return res;
     },
   };
+  return stack;
 }

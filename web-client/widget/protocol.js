@@ -123,6 +123,7 @@ export const LIMITS = Object.freeze({
   "broadcast_text": 280,
   "instance": 64,
   "secret": 256,
+  "boot_id": 64,
   "timestamp": 40,
   "chat_text": 2000,
   "file_name": 200
