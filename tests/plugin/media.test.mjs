@@ -3,58 +3,9 @@
 // use the host's interfaces, so everything (queue stack, Janus, browsers, page server) runs inside.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startStack, tmpDir, until } from './stack.mjs';
-
-const sourceRoot = process.env.BB_SOURCE_ROOT || path.resolve(import.meta.dirname, '../..');
-const netnsAddr = process.env.BB_NETNS_ADDR;
-const CHROMIUM = process.env.BB_CHROMIUM || '/usr/bin/chromium';
-
-// A YUV4MPEG2 clip of one solid colour (BT.601 limited range), looped by Chromium's fake camera.
-function writeY4m(file, [y, u, v], w = 320, h = 240, frames = 10) {
-  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F15:1 Ip A1:1 C420jpeg\n`);
-  const frame = Buffer.concat([
-    Buffer.from('FRAME\n'),
-    Buffer.alloc(w * h, y), Buffer.alloc((w / 2) * (h / 2), u), Buffer.alloc((w / 2) * (h / 2), v),
-  ]);
-  fs.writeFileSync(file, Buffer.concat([header, ...Array(frames).fill(frame)]));
-}
-const RED = [81, 90, 240];
-const BLUE = [41, 240, 110];
-
-// Serves the test page, janus.js (Debian's, matching Janus 1.1.2) and webrtc-adapter.
-function startPageServer() {
-  const routes = {
-    '/janus.js': '/usr/share/javascript/janus-gateway/janus.js',
-    '/adapter.js': path.join(sourceRoot, 'node_modules/webrtc-adapter/out/adapter.js'),
-    '/pages/consult.html': path.join(sourceRoot, 'tests/plugin/pages/consult.html'),
-    '/pages/consult.js': path.join(sourceRoot, 'tests/plugin/pages/consult.js'),
-  };
-  const server = http.createServer((req, res) => {
-    const file = routes[new URL(req.url, 'http://x').pathname];
-    if (!file) { res.writeHead(404).end(); return; }
-    const type = file.endsWith('.html') ? 'text/html' : 'text/javascript';
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8` }).end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-async function launch(y4m) {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-      `--use-file-for-fake-video-capture=${y4m}`],
-  });
-}
-
-const near = (c, [r, g, b]) => c && Math.abs(c.r - r) < 60 && Math.abs(c.g - g) < 60 && Math.abs(c.b - b) < 60;
+import { writeY4m, RED, BLUE, startPageServer, near, netnsAddr, openSide, bb, startConsultation, mediaFlows } from './media-lib.mjs';
 
 test('citizen and clerk in Chromium: two-way video, audio, chat, hang-up', {
   skip: netnsAddr ? false : 'needs tests/lib/netns-run (root, network namespace)',
@@ -72,38 +23,14 @@ test('citizen and clerk in Chromium: two-way video, audio, chat, hang-up', {
     await stack.stop();
   });
   const base = `http://127.0.0.1:${pages.address().port}/pages/consult.html?ws=${encodeURIComponent(stack.janus.wsUrl)}`;
-  const open = async (role) => {
-    const browser = await launch(path.join(dir, `${role}.y4m`));
-    browsers.push(browser);
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error(`# ${role} page error: ${e.message}`));
-    await page.goto(`${base}&role=${role}`);
-    await page.waitForFunction(() => window.bb && window.bb.state === 'attached', null, { timeout: 15000 });
-    return page;
-  };
-  const citizen = await open('citizen');
-  const clerk = await open('clerk');
-  const bb = (page, fn, arg) => page.evaluate(fn, arg);
+  const citizen = await openSide(base, dir, 'citizen', browsers);
+  const clerk = await openSide(base, dir, 'clerk', browsers);
 
-  await bb(citizen, (office) => window.bb.join(office), stack.queue.office);
-  await citizen.waitForFunction(() => window.bb.events.includes('joined'), null, { timeout: 15000 });
-  const token = await stack.queue.clerkToken();
-  await bb(clerk, (tok) => window.bb.login(tok), token);
-  await clerk.waitForFunction(() => window.bb.events.includes('logged_in'), null, { timeout: 15000 });
-  await bb(clerk, () => window.bb.handle.send({ message: { request: 'presence', state: 'available' } }));
-  await clerk.waitForFunction(() => window.bb.events.includes('presence'), null, { timeout: 15000 });
-  await bb(clerk, () => window.bb.callNext());
-  await clerk.waitForFunction(() => window.bb.events.includes('calling'), null, { timeout: 15000 });
-  await citizen.waitForFunction(() => window.bb.events.includes('called'), null, { timeout: 15000 });
-  for (const p of [citizen, clerk])
-    await p.waitForFunction(() => window.bb.state === 'in_consultation', null, { timeout: 20000 });
+  await startConsultation(stack, citizen, clerk);
 
   // media both ways: frames decoded, audio samples, packets
   for (const [name, page] of [['citizen', citizen], ['clerk', clerk]]) {
-    const stats = await until(async () => {
-      const s = await bb(page, () => window.bb.stats());
-      return s && s.framesDecoded > 0 && s.audioSamples > 0 && s.packetsSent > 0 ? s : null;
-    }, { timeoutMs: 30000, what: `${name} media` });
+    const stats = await mediaFlows(page, name);
     assert.ok(stats.packetsReceived > 0, `${name} receives packets`);
   }
   // each side sees the other's colour
