@@ -3,10 +3,10 @@
  * (bb_cli_parse_hours) whose result drives the opening-hours engine (hours.c).
  *
  * The first input byte picks the target; the rest is the payload. Built and run by libfuzzer.sh. */
-#include "cli.h"
-#include "hours.h"
-#include "internal.h"
-#include "validate.h"
+#include "app/cli.h"
+#include "domain/hours.h"
+#include "api/internal.h"
+#include "base/validate.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -19,10 +19,10 @@ echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (voi
 "$CLANG" -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null || need "clang cannot link -fsanitize=fuzzer"
 
 q="$src/queue-service/src"
-# Every service source but main.c (libFuzzer brings its own main).
+# Every service source (src/<layer>/*.c) but app/main.c (libFuzzer brings its own main).
 set --
-for f in "$q"/*.c; do
-	[ "${f##*/}" = main.c ] || set -- "$@" "$f"
+for f in "$q"/*/*.c; do
+	[ "${f#"$q"/}" = app/main.c ] || set -- "$@" "$f"
 done
 # shellcheck disable=SC2046
 "$CLANG" -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

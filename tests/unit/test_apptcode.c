@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "apptcode.h"
+#include "domain/apptcode.h"
 
 static const char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 

@@ -1,5 +1,5 @@
 /* test_client_addr.c: the client-address decision behind trusted proxies (client_addr.c): list parsing, CIDR matching, X-Forwarded-For walk. */
-#include "client_addr.h"
+#include "base/client_addr.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* test_estimate.c: the wait-time range: null without data, growth with position, clerks. */
 #include <glib.h>
 
-#include "estimate.h"
+#include "domain/estimate.h"
 
 static const int durations[] = { 420, 600, 300, 540, 480, 360, 660, 390, 510, 450 };
 

@@ -1,7 +1,7 @@
 /* test_hours.c: opening hours across DST changes, holidays, special hours, 24/7, lunch breaks. */
 #include <glib.h>
 
-#include "hours.h"
+#include "domain/hours.h"
 
 #define H(x) ((x) * 60)
 

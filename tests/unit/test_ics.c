@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "ics.h"
+#include "domain/ics.h"
 
 static gint64 utc(int y, int mo, int d, int h, int mi)
 {

@@ -2,7 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "secret.h"
+#include "base/secret.h"
 
 static gboolean is_base64url(const char *s)
 {

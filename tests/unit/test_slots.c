@@ -3,7 +3,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "slots.h"
+#include "domain/slots.h"
 
 #define H(x) ((x) * 60)
 

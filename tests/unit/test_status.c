@@ -1,7 +1,7 @@
 /* test_status.c: every branch of the office status derivation. */
 #include <glib.h>
 
-#include "status.h"
+#include "domain/status.h"
 
 typedef struct status_case {
 	const char *name;

@@ -2,7 +2,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "ticket_state.h"
+#include "domain/ticket_state.h"
 
 /* Written from the specification, not copied from ticket_state.c: one line per legal
  * transition. Every pair not listed here must be refused. */

@@ -1,0 +1,258 @@
+/* http.c: public HTTP protocol callback: request parsing, size limits, routing, responses. */
+#include "api/http.h"
+#include "base/client_addr.h"
+#include "base/jsonutil.h"
+#include "base/logging.h"
+
+#include <string.h>
+
+/* Every route table the public listener serves; add another module's table here. */
+static const bb_route *const route_tables[] = {bb_routes_public, bb_routes_clerk,
+	bb_routes_appointments, bb_routes_ice, bb_routes_stats, NULL};
+
+/* Per-connection state: one HTTP transaction at a time, or a live WebSocket. */
+typedef struct pss {
+	bb_lconn live;              /* used once the connection is a WebSocket */
+	gboolean is_http;
+	char method[8];
+	char path[512];
+	GString *body;
+	gboolean body_too_large;
+	bb_http_resp resp;
+	gboolean close_after;       /* unread body left: close instead of keep-alive */
+} pss;
+
+size_t bb_http_pss_size(void) { return sizeof(pss); }
+
+void bb_http_json(bb_http_resp *resp, int status, json_t *o)
+{
+	g_free(resp->body);
+	resp->status = status;
+	resp->body = bb_json_take_dump(o);
+	resp->content_type = "application/json";
+}
+
+void bb_http_error(bb_http_resp *resp, const bb_err *err)
+{
+	bb_http_json(resp, bb_err_http_status(err->code), json_pack("{s:o}", "error", bb_err_json(err)));
+}
+
+void bb_http_error_code(bb_http_resp *resp, const char *code, const char *message)
+{
+	bb_err err = {.code = code, .message = (char *)message};
+	bb_http_json(resp, bb_err_http_status(code), json_pack("{s:o}", "error", bb_err_json(&err)));
+}
+
+static const struct { enum lws_token_indexes tok; const char *name; } methods[] = {
+	{WSI_TOKEN_GET_URI, "GET"}, {WSI_TOKEN_POST_URI, "POST"}, {WSI_TOKEN_PUT_URI, "PUT"},
+	{WSI_TOKEN_DELETE_URI, "DELETE"}, {WSI_TOKEN_PATCH_URI, "PATCH"},
+	{WSI_TOKEN_OPTIONS_URI, "OPTIONS"}, {WSI_TOKEN_HEAD_URI, "HEAD"},
+};
+
+/* Reads method and path from the request line; FALSE when unusable (too long, unknown). */
+static gboolean read_request_line(struct lws *wsi, pss *p)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(methods); i++) {
+		int n = lws_hdr_total_length(wsi, methods[i].tok);
+		if (n <= 0)
+			continue;
+		g_strlcpy(p->method, methods[i].name, sizeof p->method);
+		if (n >= (int)sizeof p->path)
+			return FALSE;
+		return lws_hdr_copy(wsi, p->path, sizeof p->path, methods[i].tok) >= 0;
+	}
+	return FALSE;
+}
+
+/* Matches path against a pattern, capturing {name} segments. */
+static gboolean match(const char *pattern, const char *path, const char **params, char **storage)
+{
+	g_auto(GStrv) ps = g_strsplit(pattern, "/", -1);
+	g_auto(GStrv) xs = g_strsplit(path, "/", -1);
+	if (g_strv_length(ps) != g_strv_length(xs))
+		return FALSE;
+	int np = 0;
+	for (int i = 0; ps[i]; i++) {
+		if (ps[i][0] == '{') {
+			if (!*xs[i] || strlen(xs[i]) > 64 || np >= BB_ROUTE_PARAMS_MAX)
+				return FALSE;
+			params[np++] = xs[i];
+		} else if (strcmp(ps[i], xs[i]) != 0) {
+			return FALSE;
+		}
+	}
+	*storage = (char *)g_steal_pointer(&xs);
+	return TRUE;
+}
+
+/* Finds the route and runs it, producing p->resp (404/405/400 handled here). */
+static void dispatch(bb_app *app, struct lws *wsi, pss *p)
+{
+	bb_http_req req = {.app = app, .wsi = wsi, .method = p->method, .path = p->path};
+	bb_client_addr(wsi, app->cfg.trusted_proxies, req.peer, sizeof req.peer);
+	char auth[200] = "";
+	if (lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 && g_str_has_prefix(auth, "Bearer "))
+		g_strlcpy(req.bearer, auth + 7, sizeof req.bearer);
+
+	gboolean path_known = FALSE;
+	for (int t = 0; route_tables[t]; t++) {
+		for (const bb_route *r = route_tables[t]; r->method; r++) {
+			char *storage = NULL;
+			if (!match(r->pattern, p->path, req.params, &storage))
+				continue;
+			path_known = TRUE;
+			if (strcmp(r->method, p->method) != 0) {
+				g_strfreev((GStrv)storage);
+				continue;
+			}
+			bb_err err = {0};
+			if (r->body) {
+				json_error_t jerr;
+				req.body = p->body && p->body->len ? json_loadb(p->body->str, p->body->len, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+				if (!req.body)
+					bb_err_set(&err, "bad_request", "the body must be a JSON object");
+				else
+					bb_validate(req.body, r->body, &err);
+			}
+			if (err.code)
+				bb_http_error(&p->resp, &err);
+			else
+				r->handler(&req, &p->resp);
+			bb_err_clear(&err);
+			if (req.body)
+				json_decref(req.body);
+			g_strfreev((GStrv)storage);
+			return;
+		}
+	}
+	if (path_known)
+		bb_http_error_code(&p->resp, "method_not_allowed", "method not allowed for this path");
+	else
+		bb_http_error_code(&p->resp, "not_found", "no such resource");
+}
+
+static void reset(pss *p)
+{
+	if (p->body)
+		g_string_free(p->body, TRUE);
+	p->body = NULL;
+	g_clear_pointer(&p->resp.body, g_free);
+	memset(&p->resp, 0, sizeof p->resp);
+	p->body_too_large = FALSE;
+}
+
+/* Writes the whole response (status line, headers, body) at once and ends the transaction.
+ * Why not the body from WRITEABLE: lws 4.1.6 parses a pipelined next request (or unread junk
+ * after a refused one) before that callback and rebinds the per-session data, so the next
+ * response's headers went out in place of this body. lws buffers what the socket cannot take. */
+static int send_response(bb_app *app, struct lws *wsi, pss *p)
+{
+	if (!p->resp.status)
+		bb_http_error_code(&p->resp, "internal", "no response");
+	size_t len = p->resp.body ? strlen(p->resp.body) : 0;
+	if (p->resp.status < 600)
+		app->metrics.http_by_code[p->resp.status]++;
+	guint8 *buf = g_malloc(LWS_PRE + 1024 + len);
+	unsigned char *start = buf + LWS_PRE, *ptr = start, *end = buf + LWS_PRE + 1024 - 1;
+	gboolean ok = !lws_add_http_common_headers(wsi, (unsigned)p->resp.status, p->resp.content_type,
+		(lws_filepos_t)len, &ptr, end) &&
+		!lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &ptr, end);
+	if (ok && p->resp.retry_after > 0) {
+		char ra[16];
+		int n = g_snprintf(ra, sizeof ra, "%d", p->resp.retry_after);
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"retry-after:", (unsigned char *)ra, n, &ptr, end);
+	}
+	if (ok && p->resp.disposition[0])
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"content-disposition:",
+			(const unsigned char *)p->resp.disposition, (int)strlen(p->resp.disposition), &ptr, end);
+	if (ok && p->close_after)
+		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &ptr, end);
+	ok = ok && !lws_finalize_write_http_header(wsi, start, &ptr, end);
+	if (ok && len)
+		memcpy(buf + LWS_PRE, p->resp.body, len);
+	ok = ok && lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) >= (int)len;
+	g_free(buf);
+	gboolean close = p->close_after;
+	/* Before ending the transaction: lws may free this per-session data in there. */
+	reset(p);
+	if (!ok || close)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+static int on_http(bb_app *app, struct lws *wsi, pss *p)
+{
+	reset(p);
+	p->is_http = TRUE;
+	p->close_after = FALSE;
+	if (!read_request_line(wsi, p)) {
+		p->close_after = TRUE;
+		bb_http_error_code(&p->resp, "bad_request", "unsupported method or path too long");
+		return send_response(app, wsi, p);
+	}
+	char cl[24] = "";
+	long long content_length = 0;
+	if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+		content_length = g_ascii_strtoll(cl, NULL, 10);
+	if (content_length > BB_HTTP_BODY_MAX) {
+		p->close_after = TRUE;
+		bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
+		return send_response(app, wsi, p);
+	}
+	/* lws 4.1 never completes a chunked request body: refuse it instead of hanging until the
+	 * timeout; the unread chunks make the connection unusable, so close it. */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+		p->close_after = TRUE;
+		bb_http_error_code(&p->resp, "bad_request", "chunked request bodies are not supported; send Content-Length");
+		return send_response(app, wsi, p);
+	}
+	if (content_length > 0) {
+		p->body = g_string_new(NULL);
+		return 0;   /* wait for BODY / BODY_COMPLETION */
+	}
+	dispatch(app, wsi, p);
+	return send_response(app, wsi, p);
+}
+
+int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	pss *p = user;
+	bb_app *app = lws_context_user(lws_get_context(wsi));
+	/* lws calls some reasons (e.g. after a header overflow) before per-session data exists. */
+	if (!p)
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return on_http(app, wsi, p);
+	case LWS_CALLBACK_HTTP_BODY:
+		if (!p->body)
+			return 0;
+		if (p->body->len + len > BB_HTTP_BODY_MAX)
+			p->body_too_large = TRUE;
+		else
+			g_string_append_len(p->body, in, (gssize)len);
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (!p->body)
+			return 0;
+		if (p->body_too_large)
+			bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
+		else
+			dispatch(app, wsi, p);
+		return send_response(app, wsi, p);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return 0;   /* responses are written whole in send_response */
+	case LWS_CALLBACK_CLOSED_HTTP:
+		reset(p);
+		return 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_RECEIVE:
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+	case LWS_CALLBACK_CLOSED:
+		return bb_live_callback(app, &p->live, wsi, reason, in, len);
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

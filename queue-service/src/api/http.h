@@ -1,0 +1,62 @@
+/* http.h: the public listener's protocol: REST requests routed through route tables
+ * {method, path pattern, handler, body fields}, plus the live WebSocket (live.h).
+ *
+ * Adding routes from another module: define a NULL-terminated `const bb_route x_routes[]` and add
+ * it to `route_tables` in http.c. Patterns are literal segments or `{name}` (one segment,
+ * available as req->params[i] in order). A route with `body` gets its JSON body parsed and
+ * checked against that table before the handler runs (bad JSON -> 400, > 16 KiB -> 413). */
+#ifndef BB_HTTP_H
+#define BB_HTTP_H
+
+#include "store/app.h"
+#include "api/live.h"
+#include "base/validate.h"
+
+#define BB_HTTP_BODY_MAX 16384
+#define BB_HTTP_PROTOCOL "bb-live"
+#define BB_ROUTE_PARAMS_MAX 4
+
+typedef struct bb_http_req {
+	bb_app *app;
+	struct lws *wsi;
+	const char *method;
+	const char *path;
+	const char *params[BB_ROUTE_PARAMS_MAX];
+	json_t *body;               /* parsed body (routes with a body table) */
+	char bearer[160];           /* token from `Authorization: Bearer`, "" if none */
+	char peer[64];
+} bb_http_req;
+
+typedef struct bb_http_resp {
+	int status;
+	char *body;                 /* g_malloc'd */
+	const char *content_type;
+	int retry_after;            /* > 0: Retry-After header */
+	char disposition[128];      /* non-empty: Content-Disposition header (downloads) */
+} bb_http_resp;
+
+typedef struct bb_route {
+	const char *method;
+	const char *pattern;
+	void (*handler)(bb_http_req *req, bb_http_resp *resp);
+	const bb_field *body;       /* NULL: no body expected */
+} bb_route;
+
+extern const bb_route bb_routes_public[];
+extern const bb_route bb_routes_clerk[];
+extern const bb_route bb_routes_appointments[];   /* routes_appointments.c */
+extern const bb_route bb_routes_ice[];            /* routes_ice.c */
+extern const bb_route bb_routes_stats[];          /* routes_stats.c */
+
+/* Response helpers: JSON (consumes o), error JSON from err, plain text. */
+void bb_http_json(bb_http_resp *resp, int status, json_t *o);
+void bb_http_error(bb_http_resp *resp, const bb_err *err);
+void bb_http_error_code(bb_http_resp *resp, const char *code, const char *message);
+/* The clerk of the request's bearer token, or NULL with the error response set (routes_clerk.c). */
+struct bb_clerk *bb_http_clerk(bb_http_req *req, bb_http_resp *resp);
+
+int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+/* lws per-session data size of the public protocol. */
+size_t bb_http_pss_size(void);
+
+#endif

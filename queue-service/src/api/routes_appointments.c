@@ -1,0 +1,188 @@
+/* routes_appointments.c: public REST routes for appointments: free slots, booking, look-up,
+ * cancel and the .ics (docs/rest-api.md, docs/appointments.md). Request checks live here; the
+ * work is in appointments.c. */
+#include "appointments/appointments.h"
+#include "api/http.h"
+#include "store/offices.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_DAYS 7
+
+/* Error responses carry Retry-After when the module says how long a client must wait. */
+static void reply_error(bb_http_resp *resp, const bb_err *err)
+{
+	bb_http_error(resp, err);
+	json_t *ra = err->extra ? json_object_get(err->extra, "retry_after") : NULL;
+	if (json_is_integer(ra))
+		resp->retry_after = (int)json_integer_value(ra);
+}
+
+/* Strict YYYY-MM-DD. */
+static gboolean parse_date(const char *s, int *y, int *m, int *d)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return FALSE;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
+			return FALSE;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return g_date_valid_dmy((GDateDay)*d, (GDateMonth)*m, (GDateYear)*y);
+}
+
+/* GET /api/v1/offices/{id}/slots?from=YYYY-MM-DD&days=N (from: default the office's local
+ * today; days: 1..31, default 7). */
+static void get_slots(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_office *o = bb_office_get(req->app, req->params[0]);
+	if (!o) {
+		bb_http_error_code(resp, "not_found", "office: no such office");
+		return;
+	}
+	char from_buf[32] = "", days_buf[16] = "";
+	int y, m, d, days = DEFAULT_DAYS;
+	/* lws returns a pointer to the value inside the buffer (after "name="). */
+	const char *from = lws_get_urlarg_by_name(req->wsi, "from=", from_buf, sizeof from_buf);
+	const char *days_s = lws_get_urlarg_by_name(req->wsi, "days=", days_buf, sizeof days_buf);
+	if (from != NULL) {
+		if (!parse_date(from, &y, &m, &d)) {
+			bb_http_error_code(resp, "bad_request", "from: expected a date YYYY-MM-DD");
+			return;
+		}
+	} else {
+		bb_hours_local_date(o->hours, g_get_real_time() / G_USEC_PER_SEC, &y, &m, &d);
+	}
+	if (days_s != NULL) {
+		char *end = NULL;
+		gint64 v = g_ascii_strtoll(days_s, &end, 10);
+		if (!*days_s || *end || v < 1 || v > 31) {
+			bb_http_error_code(resp, "bad_request", "days: expected a whole number 1..31");
+			return;
+		}
+		days = (int)v;
+	}
+	bb_err err = {0};
+	json_t *res = bb_appointments_slots(req->app, o->id, y, m, d, days, &err);
+	if (res)
+		bb_http_json(resp, 200, res);
+	else
+		reply_error(resp, &err);
+	bb_err_clear(&err);
+}
+
+/* Names and contacts are single lines; a concern may have line breaks but no other controls. */
+static gboolean text_clean(const char *s, gboolean multiline)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f)
+			return FALSE;
+	return TRUE;
+}
+
+static gboolean blank(const char *s)
+{
+	for (; *s; s++)
+		if (!g_ascii_isspace(*s))
+			return FALSE;
+	return TRUE;
+}
+
+static const char *str_field(json_t *body, const char *name)
+{
+	return json_string_value(json_object_get(body, name));
+}
+
+static const bb_field booking_fields[] = {
+	{"office", BB_T_STRING, TRUE, 32},
+	{"start", BB_T_STRING, TRUE, 40},
+	{"name", BB_T_STRING, FALSE, BB_APPT_NAME_MAX},
+	{"contact", BB_T_STRING, FALSE, BB_APPT_CONTACT_MAX},
+	{"concern", BB_T_STRING, FALSE, BB_APPT_CONCERN_MAX},
+	{"resume_token", BB_T_STRING, FALSE, 64},
+	{NULL, 0, FALSE, 0},
+};
+
+/* POST /api/v1/appointments */
+static void post_appointment(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_booking b = {
+		.office = str_field(req->body, "office"), .start = str_field(req->body, "start"),
+		.name = str_field(req->body, "name"), .contact = str_field(req->body, "contact"),
+		.concern = str_field(req->body, "concern"),
+		.resume_token = str_field(req->body, "resume_token"),
+	};
+	if (b.name && (!text_clean(b.name, FALSE) || blank(b.name))) {
+		bb_http_error_code(resp, "bad_request", "name: must not be blank or hold control characters");
+		return;
+	}
+	if (!b.name && !b.resume_token) {
+		bb_http_error_code(resp, "bad_request", "name: required");
+		return;
+	}
+	if (b.contact && *b.contact == '\0')
+		b.contact = NULL;
+	if (b.contact && !bb_appointment_contact_valid(b.contact)) {
+		bb_http_error_code(resp, "bad_request", "contact: expected an e-mail address or a phone number");
+		return;
+	}
+	if (b.concern && !text_clean(b.concern, TRUE)) {
+		bb_http_error_code(resp, "bad_request", "concern: must not hold control characters");
+		return;
+	}
+	bb_err err = {0};
+	json_t *res = bb_appointment_book(req->app, &b, &err);
+	if (res)
+		bb_http_json(resp, 201, res);
+	else
+		reply_error(resp, &err);
+	bb_err_clear(&err);
+}
+
+/* GET /api/v1/appointments/{code} and /api/v1/appointments/{code}.ics share one pattern. */
+static void get_appointment(bb_http_req *req, bb_http_resp *resp)
+{
+	const char *param = req->params[0];
+	bb_err err = {0};
+	if (g_str_has_suffix(param, ".ics")) {
+		g_autofree char *code = g_strndup(param, strlen(param) - 4);
+		char *ics = bb_appointment_ics(req->app, code, req->peer, &err);
+		if (ics) {
+			g_free(resp->body);
+			resp->status = 200;
+			resp->content_type = "text/calendar; charset=utf-8";
+			resp->body = ics;
+		} else {
+			reply_error(resp, &err);
+		}
+	} else {
+		json_t *res = bb_appointment_get(req->app, param, req->peer, &err);
+		if (res)
+			bb_http_json(resp, 200, res);
+		else
+			reply_error(resp, &err);
+	}
+	bb_err_clear(&err);
+}
+
+/* DELETE /api/v1/appointments/{code} */
+static void delete_appointment(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_err err = {0};
+	json_t *res = bb_appointment_cancel(req->app, req->params[0], req->peer, &err);
+	if (res)
+		bb_http_json(resp, 200, res);
+	else
+		reply_error(resp, &err);
+	bb_err_clear(&err);
+}
+
+const bb_route bb_routes_appointments[] = {
+	{"GET", "/api/v1/offices/{id}/slots", get_slots, NULL},
+	{"POST", "/api/v1/appointments", post_appointment, booking_fields},
+	{"GET", "/api/v1/appointments/{code}", get_appointment, NULL},
+	{"DELETE", "/api/v1/appointments/{code}", delete_appointment, NULL},
+	{NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,69 @@
+/* routes_clerk.c: clerk login, logout and "who am I" over REST. */
+#include "store/clerks.h"
+#include "api/http.h"
+#include "base/jsonutil.h"
+
+static const bb_field login_fields[] = {
+	{"login", BB_T_STRING, TRUE, 64}, {"password", BB_T_STRING, TRUE, 256}, {NULL},
+};
+
+static void post_login(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_err err = {0};
+	g_autofree char *token = NULL;
+	gint64 expires = 0;
+	int retry = 0;
+	g_autoptr(bb_clerk) c = bb_clerk_login(req->app, json_string_value(json_object_get(req->body, "login")),
+		json_string_value(json_object_get(req->body, "password")), req->peer, &token, &expires, &retry, &err);
+	if (!c) {
+		bb_http_error(resp, &err);
+		resp->retry_after = retry;
+		bb_err_clear(&err);
+		return;
+	}
+	bb_http_json(resp, 200, json_pack("{s:s, s:o, s:o}", "token", token, "expires_at", bb_json_time(expires),
+		"clerk", bb_clerk_json(c)));
+}
+
+static void post_logout(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_err err = {0};
+	if (!*req->bearer || !bb_clerk_logout(req->app, req->bearer, &err)) {
+		if (!err.code)
+			bb_err_set(&err, "unauthorized", "missing bearer token");
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+		return;
+	}
+	g_free(resp->body);
+	resp->body = NULL;
+	resp->status = 204;
+	resp->content_type = "application/json";
+}
+
+/* The clerk behind the request's bearer token; on failure the error response is already set. */
+bb_clerk *bb_http_clerk(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_err err = {0};
+	bb_clerk *c = bb_clerk_by_session(req->app, *req->bearer ? req->bearer : NULL, &err);
+	if (!c) {
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+	}
+	return c;
+}
+
+static void get_me(bb_http_req *req, bb_http_resp *resp)
+{
+	g_autoptr(bb_clerk) c = bb_http_clerk(req, resp);
+	if (!c)
+		return;
+	bb_http_json(resp, 200, json_pack("{s:o}", "clerk", bb_clerk_json(c)));
+}
+
+const bb_route bb_routes_clerk[] = {
+	{"POST", "/api/v1/clerk/login", post_login, login_fields},
+	{"POST", "/api/v1/clerk/logout", post_logout, NULL},
+	{"GET", "/api/v1/clerk/me", get_me, NULL},
+	{NULL, NULL, NULL, NULL},
+};

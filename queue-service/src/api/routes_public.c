@@ -1,0 +1,84 @@
+/* routes_public.c: public REST routes: offices, health check, Prometheus metrics. */
+#include "api/http.h"
+#include "base/jsonutil.h"
+#include "store/offices.h"
+
+#include <string.h>
+
+static void get_offices(bb_http_req *req, bb_http_resp *resp)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	json_t *list = json_array();
+	for (guint i = 0; i < req->app->office_list->len; i++)
+		json_array_append_new(list, bb_office_public_json(req->app->office_list->pdata[i], now));
+	bb_http_json(resp, 200, json_pack("{s:o}", "offices", list));
+}
+
+static void get_office(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_office *o = bb_office_get(req->app, req->params[0]);
+	if (!o) {
+		bb_http_error_code(resp, "not_found", "no such office");
+		return;
+	}
+	bb_http_json(resp, 200, bb_office_public_json(o, g_get_real_time() / G_USEC_PER_SEC));
+}
+
+static void get_healthz(bb_http_req *req, bb_http_resp *resp)
+{
+	if (bb_db_ping(req->app->db))
+		bb_http_json(resp, 200, json_pack("{s:s}", "status", "ok"));
+	else
+		bb_http_json(resp, 503, json_pack("{s:s}", "status", "unavailable"));
+}
+
+/* Prometheus text format; ticket counts by state come from the database at scrape time. */
+static void get_metrics(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_app *app = req->app;
+	GString *s = g_string_new(NULL);
+	g_string_append(s, "# HELP bb_tickets Tickets by state (today's and older unfinished ones).\n# TYPE bb_tickets gauge\n");
+	GError *e = NULL;
+	PGresult *r = bb_db_exec(app->db, "SELECT s, (SELECT count(*) FROM ticket WHERE state = s AND "
+		"(arrived_at > now() - interval '1 day' OR state IN ('waiting', 'called', 'in_consultation'))) "
+		"FROM unnest(ARRAY['waiting','called','in_consultation','done','no_show','cancelled','expired']) s", 0, NULL, &e);
+	if (r) {
+		for (int i = 0; i < PQntuples(r); i++)
+			g_string_append_printf(s, "bb_tickets{state=\"%s\"} %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		PQclear(r);
+	}
+	g_clear_error(&e);
+	g_string_append_printf(s, "# HELP bb_tickets_created_total Tickets drawn through this instance.\n"
+		"# TYPE bb_tickets_created_total counter\nbb_tickets_created_total %" G_GUINT64_FORMAT "\n",
+		app->metrics.tickets_created);
+	g_string_append_printf(s, "# HELP bb_calls_total Tickets called through this instance.\n"
+		"# TYPE bb_calls_total counter\nbb_calls_total %" G_GUINT64_FORMAT "\n", app->metrics.calls);
+	g_string_append_printf(s, "# HELP bb_wait_seconds Wait from arrival to call.\n# TYPE bb_wait_seconds summary\n"
+		"bb_wait_seconds_sum %.0f\nbb_wait_seconds_count %" G_GUINT64_FORMAT "\n",
+		app->metrics.wait_sum_s, app->metrics.wait_count);
+	g_string_append(s, "# HELP bb_http_requests_total HTTP responses by status.\n# TYPE bb_http_requests_total counter\n");
+	for (int c = 100; c < 600; c++)
+		if (app->metrics.http_by_code[c])
+			g_string_append_printf(s, "bb_http_requests_total{code=\"%d\"} %" G_GUINT64_FORMAT "\n", c,
+				app->metrics.http_by_code[c]);
+	g_string_append_printf(s, "# HELP bb_ws_connections Open WebSocket connections.\n# TYPE bb_ws_connections gauge\n"
+		"bb_ws_connections{kind=\"live\"} %u\nbb_ws_connections{kind=\"internal\"} %u\n",
+		g_list_length(app->live_conns), g_list_length(app->internal_conns));
+	g_string_append_printf(s, "# HELP bb_ws_messages_out_total WebSocket messages queued to clients.\n"
+		"# TYPE bb_ws_messages_out_total counter\nbb_ws_messages_out_total %" G_GUINT64_FORMAT "\n",
+		app->metrics.ws_messages_out);
+	g_string_append_printf(s, "# HELP bb_db_errors_total Failed database statements.\n# TYPE bb_db_errors_total counter\n"
+		"bb_db_errors_total %" G_GUINT64_FORMAT "\n", bb_db_error_count(app->db) + app->metrics.pool_db_errors);
+	g_free(resp->body);
+	resp->status = 200;
+	resp->content_type = "text/plain; version=0.0.4";
+	resp->body = g_string_free(s, FALSE);
+}
+
+const bb_route bb_routes_public[] = {
+	{"GET", "/api/v1/offices", get_offices, NULL},
+	{"GET", "/api/v1/offices/{id}", get_office, NULL},
+	{"GET", "/healthz", get_healthz, NULL},
+	{"GET", "/metrics", get_metrics, NULL},
+	{NULL, NULL, NULL, NULL},
+};

@@ -1,0 +1,195 @@
+/* cfg.c: configuration keys as one table: defaults, `key = value` file, env overrides, help. */
+#include "base/cfg.h"
+#include "base/client_addr.h"
+#include "domain/ice.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef BB_SOURCE_ROOT
+#define BB_SOURCE_ROOT "."
+#endif
+
+typedef enum { KEY_STR, KEY_INT } key_type;
+
+typedef struct cfg_key {
+	const char *name;
+	const char *env;
+	key_type type;
+	size_t offset;
+	const char *def;
+	int min, max;          /* KEY_INT only */
+	const char *help;
+} cfg_key;
+
+#define S(f) KEY_STR, offsetof(bb_cfg, f)
+#define I(f) KEY_INT, offsetof(bb_cfg, f)
+
+static const cfg_key keys[] = {
+	{"database_url", "BB_DATABASE_URL", S(database_url), "postgresql:///buergerbuero", 0, 0,
+	 "libpq connection string or URL of the PostgreSQL database"},
+	{"http_bind", "BB_HTTP_BIND", S(http_bind), "0.0.0.0", 0, 0,
+	 "address of the public HTTP listener (REST, live WebSocket, static files)"},
+	{"http_port", "BB_HTTP_PORT", I(http_port), "8080", 1, 65535, "port of the public HTTP listener"},
+	{"internal_bind", "BB_INTERNAL_BIND", S(internal_bind), "127.0.0.1", 0, 0,
+	 "address of the internal WebSocket for Janus plugin instances"},
+	{"internal_port", "BB_INTERNAL_PORT", I(internal_port), "8089", 1, 65535,
+	 "port of the internal WebSocket"},
+	{"internal_secret", "BB_INTERNAL_SECRET", S(internal_secret), "", 0, 0,
+	 "shared secret plugin instances present in `hello` (required for serve; never logged)"},
+	{"static_dir", "BB_STATIC_DIR", S(static_dir), BB_SOURCE_ROOT "/web-client", 0, 0,
+	 "folder with demo/, console/, widget/, vendor/ served as static files (missing parts are skipped)"},
+	{"sql_dir", "BB_SQL_DIR", S(sql_dir), BB_SOURCE_ROOT "/sql", 0, 0,
+	 "folder holding migrations/NNN_name.sql"},
+	{"log_level", "BB_LOG_LEVEL", S(log_level), "info", 0, 0, "debug, info, warn or error"},
+	{"session_ttl_s", "BB_SESSION_TTL_S", I(session_ttl_s), "43200", 60, 604800,
+	 "lifetime of a clerk session in seconds"},
+	{"presence_timeout_s", "BB_PRESENCE_TIMEOUT_S", I(presence_timeout_s), "30", 2, 3600,
+	 "a clerk not heard of for this many seconds goes offline"},
+	{"retention_s", "BB_RETENTION_S", I(retention_s), "0", 0, 31536000,
+	 "seconds after arrival until a finished ticket's name and concern are erased; 0 = end of the office's local day"},
+	{"ws_queue_max", "BB_WS_QUEUE_MAX", I(ws_queue_max), "2048", 16, 1000000,
+	 "outgoing messages queued per WebSocket; a slower consumer is disconnected"},
+	{"db_timeout_ms", "BB_DB_TIMEOUT_MS", I(db_timeout_ms), "5000", 100, 600000,
+	 "statement timeout of the service's database queries in milliseconds"},
+	{"db_pool_size", "BB_DB_POOL_SIZE", I(db_pool_size), "4", 1, 64,
+	 "database connections (worker threads) for the internal API's ticket ops; 1 = all SQL on the event loop's one connection"},
+	{"checkin_before_s", "BB_CHECKIN_BEFORE_S", I(checkin_before_s), "900", 0, 86400,
+	 "appointment check-in opens this many seconds before the slot"},
+	{"checkin_after_s", "BB_CHECKIN_AFTER_S", I(checkin_after_s), "900", 0, 86400,
+	 "appointment check-in closes this many seconds after the slot's start"},
+	{"appointment_retention_s", "BB_APPOINTMENT_RETENTION_S", I(appointment_retention_s), "86400", 0, 31536000,
+	 "seconds after an appointment's end until its name, contact and concern are erased"},
+	{"reminder_before_s", "BB_REMINDER_BEFORE_S", I(reminder_before_s), "86400", 0, 604800,
+	 "reminder e-mail this many seconds before an appointment; 0 = no reminders"},
+	{"smtp_url", "BB_SMTP_URL", S(smtp_url), "", 0, 0,
+	 "SMTP server for appointment mails, e.g. smtp://127.0.0.1:25 or smtps://host; empty = no mail"},
+	{"smtp_from", "BB_SMTP_FROM", S(smtp_from), "buergerbuero@localhost", 0, 0,
+	 "sender address of appointment mails"},
+	{"turn_uris", "BB_TURN_URIS", S(turn_uris), "", 0, 0,
+	 "comma-separated TURN URIs handed to browsers, e.g. turn:host:3478?transport=udp,turns:host:5349?transport=tcp; empty = no TURN"},
+	{"stun_uris", "BB_STUN_URIS", S(stun_uris), "", 0, 0,
+	 "comma-separated STUN URIs handed to browsers, e.g. stun:host:3478"},
+	{"turn_secret", "BB_TURN_SECRET", S(turn_secret), "", 0, 0,
+	 "coturn's static-auth-secret (use-auth-secret); required with turn_uris; never logged"},
+	{"turn_ttl_s", "BB_TURN_TTL_S", I(turn_ttl_s), "3600", 60, 86400,
+	 "lifetime of the TURN credentials handed out, in seconds"},
+	{"trusted_proxies", "BB_TRUSTED_PROXIES", S(trusted_proxies), "", 0, 0,
+	 "comma-separated proxy addresses/CIDRs whose X-Forwarded-For names the client; empty = none"},
+};
+
+static const cfg_key *find_key(const char *name)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Stores one textual value into the struct, checking integer ranges. */
+static gboolean set_value(bb_cfg *cfg, const cfg_key *k, const char *value, const char *origin,
+	GError **error)
+{
+	char *base = (char *)cfg;
+	if (k->type == KEY_STR) {
+		char **slot = (char **)(base + k->offset);
+		g_free(*slot);
+		*slot = g_strdup(value);
+		return TRUE;
+	}
+	char *end = NULL;
+	errno = 0;
+	long v = strtol(value, &end, 10);
+	if (errno || end == value || *end != '\0' || v < k->min || v > k->max) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			"%s: %s must be an integer between %d and %d", origin, k->name, k->min, k->max);
+		return FALSE;
+	}
+	*(int *)(base + k->offset) = (int)v;
+	return TRUE;
+}
+
+/* Parses `key = value` lines; `#` starts a comment line; values may be double-quoted. */
+static gboolean load_file(bb_cfg *cfg, const char *path, GError **error)
+{
+	g_autofree char *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, error))
+		return FALSE;
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		char *line = g_strstrip(lines[i]);
+		if (*line == '\0' || *line == '#')
+			continue;
+		char *eq = strchr(line, '=');
+		g_autofree char *origin = g_strdup_printf("%s:%d", path, i + 1);
+		if (!eq) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: expected key = value", origin);
+			return FALSE;
+		}
+		*eq = '\0';
+		char *key = g_strstrip(line);
+		char *value = g_strstrip(eq + 1);
+		size_t vl = strlen(value);
+		if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
+			value[vl - 1] = '\0';
+			value++;
+		}
+		const cfg_key *k = find_key(key);
+		if (!k) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: unknown key '%s'", origin, key);
+			return FALSE;
+		}
+		if (!set_value(cfg, k, value, origin, error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (!set_value(cfg, &keys[i], keys[i].def, "default", error))
+			return FALSE;
+	if (path && !load_file(cfg, path, error))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const char *v = g_getenv(keys[i].env);
+		if (v && !set_value(cfg, &keys[i], v, keys[i].env, error))
+			return FALSE;
+	}
+	/* Keys checked as a whole (list syntax, keys that belong together). */
+	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && bb_ice_cfg_check(cfg, error);
+}
+
+void bb_cfg_clear(bb_cfg *cfg)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		if (keys[i].type == KEY_STR) {
+			char **slot = (char **)((char *)cfg + keys[i].offset);
+			g_clear_pointer(slot, g_free);
+		}
+	}
+}
+
+char *bb_cfg_help(void)
+{
+	GString *s = g_string_new("Configuration keys (file `key = value`, environment overrides the file):\n");
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		g_string_append_printf(s, "  %-20s %-24s default %s\n      %s\n", keys[i].name, keys[i].env,
+			*keys[i].def ? keys[i].def : "(empty)", keys[i].help);
+	return g_string_free(s, FALSE);
+}
+
+char *bb_cfg_sample(void)
+{
+	GString *s = g_string_new("# buergerbuero-queue configuration (generated by `buergerbuero-queue config-sample`).\n"
+		"# Format: key = value; lines starting with # are comments. Each key can be overridden by the\n"
+		"# environment variable named in its comment.\n");
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
+		g_string_append_printf(s, "\n# %s (env %s)\n# %s = %s\n", keys[i].help, keys[i].env,
+			keys[i].name, keys[i].def);
+	return g_string_free(s, FALSE);
+}

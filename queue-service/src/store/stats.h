@@ -1,0 +1,24 @@
+/* stats.h: county statistics per office and local day (numbers only, never personal fields):
+ * one aggregate query over tickets and appointments, rendered as JSON or RFC 4180 CSV. Shared by
+ * the REST route (routes_stats.c) and the `stats` CLI command (cli_stats.c). */
+#ifndef BB_STATS_H
+#define BB_STATS_H
+
+#include "db/db.h"
+
+#include <jansson.h>
+
+#define BB_STATS_MAX_DAYS 366
+
+/* Checks a strict YYYY-MM-DD range with from <= to and at most BB_STATS_MAX_DAYS days; FALSE
+ * with a message for the caller (g_free it) otherwise. */
+gboolean bb_stats_check_range(const char *from, const char *to, char **message);
+/* Runs the aggregate query for these offices (n may be 0: no rows). NULL with *error on failure. */
+PGresult *bb_stats_fetch(bb_db *db, const char *from, const char *to, const char *const *offices, int n,
+	GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* {"from", "to", "rows": [{column: value}]}: counts as integers, durations (s) as numbers or null. */
+json_t *bb_stats_json(const PGresult *r, const char *from, const char *to);
+/* Header row plus one row per result row, CRLF-terminated (g_free it). */
+char *bb_stats_csv(const PGresult *r);
+
+#endif
