@@ -85,11 +85,35 @@ static gboolean match(const char *pattern, const char *path, const char **params
 	return TRUE;
 }
 
+/* Longer X-Forwarded-For values are not read (lws's header limit would cut them anyway). */
+#define XFF_MAX 8192
+
+/* The request's client address: TCP peer and X-Forwarded-For read from the connection, the
+ * decision (which hops to believe) made by base/client_addr.c. The header is only read when
+ * proxies are trusted at all. */
+static void client_addr(struct lws *wsi, const char *trusted_proxies, char *out, size_t out_size)
+{
+	char peer[BB_CLIENT_ADDR_MAX] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	if (!trusted_proxies || !*trusted_proxies) {
+		bb_client_addr_resolve(peer, NULL, NULL, out, out_size);
+		return;
+	}
+	g_autofree char *xff = NULL;
+	int n = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
+	if (n > 0 && n <= XFF_MAX) {
+		xff = g_malloc((gsize)n + 1);
+		if (lws_hdr_copy(wsi, xff, n + 1, WSI_TOKEN_X_FORWARDED_FOR) < 0)
+			g_clear_pointer(&xff, g_free);
+	}
+	bb_client_addr_resolve(peer, xff, trusted_proxies, out, out_size);
+}
+
 /* Finds the route and runs it, producing p->resp (404/405/400 handled here). */
 static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 {
 	bb_http_req req = {.app = app, .wsi = wsi, .method = p->method, .path = p->path};
-	bb_client_addr(wsi, app->cfg.trusted_proxies, req.peer, sizeof req.peer);
+	client_addr(wsi, app->cfg.trusted_proxies, req.peer, sizeof req.peer);
 	char auth[200] = "";
 	if (lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 && g_str_has_prefix(auth, "Bearer "))
 		g_strlcpy(req.bearer, auth + 7, sizeof req.bearer);

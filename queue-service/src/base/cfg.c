@@ -1,7 +1,6 @@
 /* cfg.c: configuration keys as one table: defaults, `key = value` file, env overrides, help. */
 #include "base/cfg.h"
 #include "base/client_addr.h"
-#include "domain/ice.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -147,6 +146,76 @@ static gboolean load_file(bb_cfg *cfg, const char *path, GError **error)
 	return TRUE;
 }
 
+/* ---- keys checked as a whole ------------------------------------------------------------------ */
+
+#define URIS_MAX 8             /* entries per ICE URI list */
+#define URI_MAX 255            /* characters per URI */
+#define TURN_SECRET_MIN 16
+#define TURN_SECRET_MAX 512
+
+/* Characters a TURN/STUN URI (RFC 7064/7065: scheme:host[:port][?transport=udp|tcp]) may contain;
+ * anything else (spaces, quotes, control characters) is a configuration mistake. */
+static gboolean uri_char_ok(char c)
+{
+	return g_ascii_isalnum(c) || strchr(".-_:[]?=%", c) != NULL;
+}
+
+/* Checks one comma-separated URI list; each entry must start with one of the schemes. *count is
+ * the number of non-empty entries. */
+static gboolean check_uris(const char *key, const char *value, const char *const *schemes, guint *count,
+	GError **error)
+{
+	g_auto(GStrv) parts = g_strsplit(value ? value : "", ",", -1);
+	*count = 0;
+	for (int i = 0; parts[i]; i++) {
+		const char *u = g_strstrip(parts[i]);
+		if (!*u)
+			continue;
+		if (++*count > URIS_MAX) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: more than %d URIs", key, URIS_MAX);
+			return FALSE;
+		}
+		gboolean scheme = FALSE;
+		for (int s = 0; schemes[s] && !scheme; s++)
+			scheme = g_str_has_prefix(u, schemes[s]) && u[strlen(schemes[s])] != '\0';
+		gboolean chars = strlen(u) <= URI_MAX;
+		for (const char *c = u; *c && chars; c++)
+			chars = uri_char_ok(*c);
+		if (!scheme || !chars) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				"%s: '%.64s' is no valid URI (expected %s<host>[:port][?transport=udp|tcp], at most %d characters)",
+				key, u, schemes[0], URI_MAX);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* turn_uris, stun_uris and turn_secret: URI shapes, the secret's length, and that TURN URIs and
+ * secret are set together (coturn refuses credentials made without its secret). Messages never
+ * contain the secret. */
+static gboolean check_ice(const bb_cfg *cfg, GError **error)
+{
+	static const char *const turn_schemes[] = {"turn:", "turns:", NULL};
+	static const char *const stun_schemes[] = {"stun:", "stuns:", NULL};
+	guint turn = 0, stun = 0;
+	if (!check_uris("turn_uris", cfg->turn_uris, turn_schemes, &turn, error) ||
+	    !check_uris("stun_uris", cfg->stun_uris, stun_schemes, &stun, error))
+		return FALSE;
+	size_t slen = cfg->turn_secret ? strlen(cfg->turn_secret) : 0;
+	if (slen && (slen < TURN_SECRET_MIN || slen > TURN_SECRET_MAX)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			"turn_secret must have %d to %d characters", TURN_SECRET_MIN, TURN_SECRET_MAX);
+		return FALSE;
+	}
+	if ((turn > 0) != (slen > 0)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			"turn_uris and turn_secret must be set together (the secret is coturn's static-auth-secret)");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -161,7 +230,7 @@ gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
 			return FALSE;
 	}
 	/* Keys checked as a whole (list syntax, keys that belong together). */
-	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && bb_ice_cfg_check(cfg, error);
+	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && check_ice(cfg, error);
 }
 
 void bb_cfg_clear(bb_cfg *cfg)

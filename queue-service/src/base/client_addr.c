@@ -7,7 +7,6 @@
 
 #define PROXIES_MAX 64         /* entries in trusted_proxies */
 #define ENTRY_MAX 63           /* characters of one entry ("addr/prefix") */
-#define XFF_MAX 8192           /* longer X-Forwarded-For values are not read (header limit anyway) */
 
 /* One trusted network; IPv4 is held IPv4-mapped (::ffff:a.b.c.d, prefix + 96) so one compare fits both. */
 typedef struct net {
@@ -172,22 +171,4 @@ void bb_client_addr_resolve(const char *peer, const char *xff, const char *trust
 		if (!is_trusted(trusted_proxies, a))
 			return;
 	}
-}
-
-void bb_client_addr(struct lws *wsi, const char *trusted_proxies, char *out, size_t out_size)
-{
-	char peer[BB_CLIENT_ADDR_MAX] = "";
-	lws_get_peer_simple(wsi, peer, sizeof peer);
-	if (!trusted_proxies || !*trusted_proxies) {
-		bb_client_addr_resolve(peer, NULL, NULL, out, out_size);
-		return;
-	}
-	g_autofree char *xff = NULL;
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
-	if (n > 0 && n <= XFF_MAX) {
-		xff = g_malloc((gsize)n + 1);
-		if (lws_hdr_copy(wsi, xff, n + 1, WSI_TOKEN_X_FORWARDED_FOR) < 0)
-			g_clear_pointer(&xff, g_free);
-	}
-	bb_client_addr_resolve(peer, xff, trusted_proxies, out, out_size);
 }

@@ -4,24 +4,21 @@
  * (comma-separated IPv4/IPv6 addresses or CIDR networks, docs/configuration.md), the address is
  * taken from `X-Forwarded-For`: walking the list from the right, trusted hops are skipped and the
  * first untrusted entry is the client. Per-address rate limits (login, appointment codes, ICE
- * credentials) key on this address. */
+ * credentials) key on this address. Pure text work: no connection, no lws. */
 #ifndef BB_CLIENT_ADDR_H
 #define BB_CLIENT_ADDR_H
 
 #include <glib.h>
-#include <libwebsockets.h>
 
 #define BB_CLIENT_ADDR_MAX 64
 
 /* Validates a `trusted_proxies` value (cfg.c); FALSE with *error naming the bad entry. */
 gboolean bb_trusted_proxies_check(const char *value, GError **error);
 
-/* Writes the client address of the request on wsi into out (size >= BB_CLIENT_ADDR_MAX), given
- * the configured `trusted_proxies` text. IPv4-mapped IPv6 addresses are written as IPv4. */
-void bb_client_addr(struct lws *wsi, const char *trusted_proxies, char *out, size_t out_size);
-
-/* The same decision without a connection: peer is the TCP peer's address text, xff the
- * X-Forwarded-For value (NULL if absent). Exposed for tests and for non-lws callers. */
+/* Writes the client address into out (size >= BB_CLIENT_ADDR_MAX): peer is the TCP peer's
+ * address text, xff the X-Forwarded-For value (NULL if absent), trusted_proxies the configured
+ * text. IPv4-mapped IPv6 addresses are written as IPv4. The public listener reads peer and header
+ * from the connection (api/http.c); tests call this directly. */
 void bb_client_addr_resolve(const char *peer, const char *xff, const char *trusted_proxies,
 	char *out, size_t out_size);
 

@@ -1,6 +1,5 @@
 /* errors.c: error catalogue (code -> HTTP status) and the bb_err helpers. */
 #include "base/errors.h"
-#include "db/db.h"
 
 #include <string.h>
 
@@ -37,28 +36,6 @@ void bb_err_clear(bb_err *err)
 		json_decref(err->extra);
 	err->extra = NULL;
 	err->code = NULL;
-}
-
-void bb_err_from_db(bb_err *err, GError *e)
-{
-	if (!e) {
-		bb_err_set(err, "internal", "internal error");
-		return;
-	}
-	switch (e->code) {
-	case BB_DB_UNAVAILABLE:
-		bb_err_set(err, "unavailable", "database unavailable, retry later");
-		break;
-	case BB_DB_ILLEGAL:
-		bb_err_set(err, "illegal_transition", "the ticket is not in a state that allows this");
-		break;
-	case BB_DB_CONSTRAINT:
-		bb_err_set(err, "bad_request", "rejected by a database constraint");
-		break;
-	default:
-		bb_err_set(err, "internal", "internal error");
-	}
-	g_error_free(e);
 }
 
 int bb_err_http_status(const char *code)

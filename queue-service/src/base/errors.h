@@ -14,8 +14,6 @@ typedef struct bb_err {
 
 void bb_err_set(bb_err *err, const char *code, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 void bb_err_clear(bb_err *err);
-/* Sets unavailable/internal/illegal_transition from a database GError and frees it. */
-void bb_err_from_db(bb_err *err, GError *db_error);
 /* HTTP status for a code (500 for unknown codes). */
 int bb_err_http_status(const char *code);
 /* {"code":..., "message":..., ...extra} */

@@ -297,6 +297,30 @@ gboolean bb_db_ping(bb_db *db)
 	return TRUE;
 }
 
+/* Clients get the catalogue's code for the kind of failure (base/errors.h), never SQL text:
+ * classify() logged whatever needs a look. */
+void bb_err_from_db(bb_err *err, GError *e)
+{
+	if (!e) {
+		bb_err_set(err, "internal", "internal error");
+		return;
+	}
+	switch (e->code) {
+	case BB_DB_UNAVAILABLE:
+		bb_err_set(err, "unavailable", "database unavailable, retry later");
+		break;
+	case BB_DB_ILLEGAL:
+		bb_err_set(err, "illegal_transition", "the ticket is not in a state that allows this");
+		break;
+	case BB_DB_CONSTRAINT:
+		bb_err_set(err, "bad_request", "rejected by a database constraint");
+		break;
+	default:
+		bb_err_set(err, "internal", "internal error");
+	}
+	g_error_free(e);
+}
+
 guint64 bb_db_error_count(const bb_db *db) { return db->errors; }
 
 const char *bb_db_str(const PGresult *r, int row, int col)

@@ -18,6 +18,8 @@
 #ifndef BB_DB_H
 #define BB_DB_H
 
+#include "base/errors.h"
+
 #include <glib.h>
 #include <libpq-fe.h>
 
@@ -52,6 +54,10 @@ gboolean bb_db_rollback_open(bb_db *db);
 gboolean bb_db_ping(bb_db *db);
 /* Number of failed statements since start (for /metrics). */
 guint64 bb_db_error_count(const bb_db *db);
+
+/* The caller's error from a failed statement: unavailable / illegal_transition / bad_request
+ * (constraint) / internal by the GError's code; frees db_error (NULL: internal). */
+void bb_err_from_db(bb_err *err, GError *db_error);
 
 /* Result helpers: value or NULL for SQL NULL; integer (0 for NULL). */
 const char *bb_db_str(const PGresult *r, int row, int col);

@@ -3,7 +3,8 @@
  *   username   = "<expiry unix seconds>:bb"
  *   credential = base64(HMAC-SHA1(turn_secret, username))
  * coturn recomputes the HMAC with the same secret and refuses the username once the expiry has
- * passed, so the service and coturn share nothing but the secret. */
+ * passed, so the service and coturn share nothing but the secret. The configuration keys are
+ * checked when they are loaded (base/cfg.c). */
 #ifndef BB_ICE_H
 #define BB_ICE_H
 
@@ -13,10 +14,6 @@
 #include <jansson.h>
 
 #define BB_TURN_USER "bb"
-
-/* Checks turn_uris, stun_uris and turn_secret after loading (cfg.c): URI shapes, the secret's
- * length, and that TURN URIs and secret are set together. Messages never contain the secret. */
-gboolean bb_ice_cfg_check(const bb_cfg *cfg, GError **error);
 
 /* Whether TURN credentials are handed out (turn_uris and turn_secret both set). */
 gboolean bb_ice_turn_enabled(const bb_cfg *cfg);
