@@ -52,6 +52,30 @@ void bb_internal_broadcast(bb_app *app, json_t *ev)
 	g_free(s);
 }
 
+/* Subscriber: a recomputed office's queue goes to every plugin connection; without one the query
+ * is saved. FALSE when the database failed. */
+static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
+{
+	if (!app->internal_conns)
+		return TRUE;
+	GError *e = NULL;
+	json_t *ev = bb_office_queue_json(app, o, &e);
+	if (!ev) {
+		g_clear_error(&e);
+		return FALSE;
+	}
+	bb_internal_broadcast(app, ev);
+	return TRUE;
+}
+
+/* Subscriber: events of every service instance go to every plugin connection. */
+static void on_event(bb_app *app, json_t *ev)
+{
+	bb_internal_broadcast(app, json_incref(ev));
+}
+
+const bb_notify_subscriber bb_internal_subscriber = {.office_changed = on_office_changed, .event = on_event};
+
 static void req_free(bb_op_req *req)
 {
 	if (req->prep_free && req->prep)
@@ -92,7 +116,7 @@ static void complete(bb_op_req *req)
 }
 
 /* Runs the handler: on a worker thread for pooled ops, else inline on the lws thread. */
-static void run_handler(bb_app *app, gpointer data)
+static void run_handler(gpointer data)
 {
 	bb_op_req *req = data;
 	req->ok = req->op->handler(req, req->result, &req->err);
@@ -111,9 +135,10 @@ static gboolean instance_connected(bb_app *app, const char *instance)
 static void pump(bb_app *app, bb_iconn *ic);
 
 /* lws thread, after a worker ran a pooled handler (its effects are applied already). */
-static void pooled_done(bb_app *app, gpointer data)
+static void pooled_done(gpointer data)
 {
 	bb_op_req *req = data;
+	bb_app *app = req->app;
 	bb_iconn *ic = req->ic;
 	if (ic)
 		ic->inflight = NULL;
@@ -182,7 +207,7 @@ static void handle_message(bb_app *app, bb_iconn *ic, const char *text, size_t l
 		bb_pool_submit(app->pool, run_handler, pooled_done, req);
 		return;
 	}
-	run_handler(app, req);
+	run_handler(req);
 out:
 	complete(req);
 	req_free(req);
@@ -243,11 +268,6 @@ int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 {
 	bb_iconn *ic = user;
 	bb_app *app = lws_context_user(lws_get_context(wsi));
-	/* A worker finished a job (lws_cancel_service(); sent to every protocol, so idempotent). */
-	if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-		bb_pool_dispatch(app->pool);
-		return 0;
-	}
 	if (!ic)
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	switch (reason) {

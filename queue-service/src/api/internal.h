@@ -3,20 +3,22 @@
  * the core table (internal_ops.c) and any table added to `op_tables` in internal.c (e.g. the
  * appointments module).
  *
- * Threads (pool.h): receiving, validation, the hello gate, session lookup, an op's prepare and
- * finish steps and the reply all run on the lws thread. The handler of an op marked `pooled`
- * runs on a worker thread when db_pool_size > 1 and must follow pool.h's rules (database through
- * bb_app_db(), shared state only through the deferring calls, no office cache, no req->ic);
+ * Threads (store/app.h, db/pool.h): receiving, validation, the hello gate, session lookup, an
+ * op's prepare and finish steps and the reply all run on the lws thread. The handler of an op
+ * marked `pooled` runs on a worker thread when db_pool_size > 1 and must follow store/app.h's
+ * rules (database through bb_app_db(), changes only through the bb_sink_*() calls, no office
+ * cache, no req->ic);
  * handlers of other ops run inline on the lws thread. A connection has at most one request in
  * flight; requests received meanwhile wait in `pending`, so replies keep request order while
  * different connections run in parallel. */
 #ifndef BB_INTERNAL_H
 #define BB_INTERNAL_H
 
+#include "base/validate.h"
 #include "store/app.h"
 #include "store/clerks.h"
+#include "sync/notify.h"
 #include "api/conn.h"
-#include "base/validate.h"
 
 #define BB_INTERNAL_PROTOCOL "bb-internal"
 #define BB_INTERNAL_PATH "/internal/v1"
@@ -60,7 +62,7 @@ struct bb_op {
 	gboolean needs_clerk;    /* `session` is resolved into req->clerk before the handler */
 	/* Fills result (an object that gets id/ok added) or err. */
 	gboolean (*handler)(bb_op_req *req, json_t *result, bb_err *err);
-	gboolean pooled;         /* the handler follows pool.h's rules and may run on a worker */
+	gboolean pooled;         /* the handler follows store/app.h's rules and may run on a worker */
 	/* Optional, lws thread: before the handler (office cache lookups; FALSE = reply err) ... */
 	gboolean (*prepare)(bb_op_req *req, bb_err *err);
 	/* ... and after it, before the reply (additions that need the office cache). */
@@ -73,5 +75,8 @@ extern const bb_op bb_ops_appointments[];   /* ops_appointments.c */
 int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 /* Sends an event to every authenticated plugin connection of this instance; steals ev. */
 void bb_internal_broadcast(bb_app *app, json_t *ev);
+/* What the plugin connections hear from the sync layer (subscribed in app/server.c): each
+ * recomputed office's `office_queue` and every event. */
+extern const bb_notify_subscriber bb_internal_subscriber;
 
 #endif

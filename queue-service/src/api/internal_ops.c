@@ -1,10 +1,9 @@
 /* internal_ops.c: handlers of the internal API's core ops (docs/internal-api.md), one each,
- * with their validation tables and which of them may run on a worker thread (pool.h). */
+ * with their validation tables and which of them may run on a worker thread (store/app.h). */
 #include "api/internal.h"
 #include "appointments/appointments.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
-#include "sync/notify.h"
 #include "store/offices.h"
 #include "base/secret.h"
 #include "store/tickets.h"
@@ -52,7 +51,7 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 	 * recompute every office now so that each of them hears its current position. */
 	if (n > 0)
 		for (guint i = 0; i < req->app->office_list->len; i++)
-			bb_notify_office_dirty(req->app, ((bb_office *)req->app->office_list->pdata[i])->id);
+			bb_sink_office_dirty(req->app, ((bb_office *)req->app->office_list->pdata[i])->id);
 	json_object_set_new(res, "service", json_string(BB_SERVICE_NAME));
 	json_object_set_new(res, "version", json_string(BB_SERVICE_VERSION));
 	return TRUE;
@@ -377,13 +376,13 @@ static gboolean op_broadcast(bb_op_req *req, json_t *res, bb_err *err)
 		bb_err_set(err, "bad_request", "field 'text' must not be empty");
 		return FALSE;
 	}
-	bb_notify_event(req->app, json_pack("{s:s, s:s, s:s, s:s}", "event", "broadcast", "office", office,
+	bb_sink_event(req->app, json_pack("{s:s, s:s, s:s, s:s}", "event", "broadcast", "office", office,
 		"text", text, "from", req->clerk->display_name));
 	bb_info("internal", "broadcast office=%s clerk=%d", office, req->clerk->id);
 	return TRUE;
 }
 
-/* `pooled`: the handler only uses the database (bb_app_db) and the deferring calls of pool.h, so
+/* `pooled`: the handler only uses the database (bb_app_db) and the bb_sink_*() calls, so
  * it may run on a worker thread; everything it needs from the office cache is done in prepare or
  * finish. The others (connection state, office cache, broadcast) run on the lws thread. */
 #define POOLED .pooled = TRUE

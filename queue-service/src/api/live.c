@@ -17,6 +17,15 @@ void bb_live_office_check(bb_app *app, bb_office *o, gint64 now)
 	o->live_pending = TRUE;
 }
 
+/* Subscriber: never fails (no database involved). */
+static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
+{
+	bb_live_office_check(app, o, now);
+	return TRUE;
+}
+
+const bb_notify_subscriber bb_live_subscriber = {.office_changed = on_office_changed};
+
 static void send_all(bb_app *app, const char *text)
 {
 	for (GList *l = app->live_conns; l; l = l->next) {

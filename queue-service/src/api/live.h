@@ -5,8 +5,9 @@
 #define BB_LIVE_H
 
 #include "store/app.h"
-#include "api/conn.h"
 #include "store/offices.h"
+#include "sync/notify.h"
+#include "api/conn.h"
 
 #define BB_LIVE_PATH "/api/v1/live"
 #define BB_LIVE_RX_MAX 1024
@@ -21,6 +22,9 @@ int bb_live_callback(bb_app *app, bb_lconn *lc, struct lws *wsi, enum lws_callba
 	void *in, size_t len);
 /* Recomputes an office's public view; marks it for sending when it changed. */
 void bb_live_office_check(bb_app *app, bb_office *o, gint64 now);
+/* What the live connections hear from the sync layer (subscribed in app/server.c): every
+ * recomputed office is checked at once instead of at the next tick. */
+extern const bb_notify_subscriber bb_live_subscriber;
 /* Timer body (250 ms): re-derives views by time and sends pending ones. */
 void bb_live_tick(bb_app *app);
 

@@ -68,7 +68,7 @@ static void get_metrics(bb_http_req *req, bb_http_resp *resp)
 		"# TYPE bb_ws_messages_out_total counter\nbb_ws_messages_out_total %" G_GUINT64_FORMAT "\n",
 		app->metrics.ws_messages_out);
 	g_string_append_printf(s, "# HELP bb_db_errors_total Failed database statements.\n# TYPE bb_db_errors_total counter\n"
-		"bb_db_errors_total %" G_GUINT64_FORMAT "\n", bb_db_error_count(app->db) + app->metrics.pool_db_errors);
+		"bb_db_errors_total %" G_GUINT64_FORMAT "\n", bb_db_error_count(app->db) + bb_pool_db_errors(app->pool));
 	g_free(resp->body);
 	resp->status = 200;
 	resp->content_type = "text/plain; version=0.0.4";

@@ -88,7 +88,7 @@ static void presence_timeout(bb_app *app)
 			continue;
 		g_auto(GStrv) ids = g_strsplit(PQgetvalue(r, i, 1), ",", -1);
 		for (int j = 0; ids[j]; j++)
-			bb_notify_office_dirty(app, ids[j]);
+			bb_sink_office_dirty(app, ids[j]);
 	}
 	PQclear(r);
 }
@@ -115,19 +115,18 @@ static void status_by_time(bb_app *app, gint64 now)
 		bb_office *o = app->office_list->pdata[i];
 		if (bb_office_status_now(o, now) != o->status) {
 			const char *ids[] = {o->id};
-			bb_offices_changed(app, ids, 1);
+			bb_notify_offices_changed(app, ids, 1);
 		}
 	}
 }
 
-void bb_janitor_run(bb_app *app)
+void bb_janitor_run(bb_app *app, guint tick)
 {
-	guint tick = ++app->janitor_tick;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	if (tick % 60 == 0 || g_get_monotonic_time() - app->offices_loaded_us > 60 * G_USEC_PER_SEC) {
 		GError *e = NULL;
 		if (bb_offices_reload(app, &e))
-			bb_offices_changed(app, NULL, 0);
+			bb_notify_offices_changed(app, NULL, 0);
 		g_clear_error(&e);
 	}
 	no_shows(app);

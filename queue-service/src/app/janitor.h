@@ -8,6 +8,7 @@
 
 #include "store/app.h"
 
-void bb_janitor_run(bb_app *app);
+/* One run; tick counts the runs from 1 (some steps run every n-th tick only). */
+void bb_janitor_run(bb_app *app, guint tick);
 
 #endif

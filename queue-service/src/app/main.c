@@ -17,12 +17,12 @@
 #include <string.h>
 
 /* The one piece of state a signal handler may touch. */
-static bb_app *signal_app;
+static bb_server *signal_server;
 
 static void on_signal(int sig)
 {
-	if (signal_app)
-		bb_server_request_stop(signal_app);
+	if (signal_server)
+		bb_server_request_stop(signal_server);
 }
 
 /* Migrates, loads offices (when the database is up), opens the listeners and runs the loop.
@@ -55,10 +55,11 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 		bb_warn("main", "database unavailable at start; serving and retrying");
 	}
 	int rc = 0;
-	if (!bb_server_start(&app)) {
+	bb_server *srv = bb_server_start(&app);
+	if (!srv) {
 		rc = 1;
 	} else {
-		signal_app = &app;
+		signal_server = srv;
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = on_signal;
@@ -66,16 +67,17 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
 		if (cfg->db_pool_size > 1)
-			app.pool = bb_pool_new(&app, cfg->db_pool_size);
+			app.pool = bb_pool_new(cfg->db_pool_size, cfg->database_url, cfg->db_timeout_ms,
+				bb_server_wake, srv);
 		bb_info("main", "started version=%s offices=%u", BB_SERVICE_VERSION, app.office_list->len);
-		bb_server_run(&app);
+		bb_server_run(srv);
 		bb_info("main", "stopping");
 	}
 	app.stop = TRUE;
 	/* Workers finish what they run, their effects are applied; then the loop may go away. */
 	g_clear_pointer(&app.pool, bb_pool_free);
-	bb_server_stop(&app);
-	signal_app = NULL;
+	signal_server = NULL;
+	bb_server_stop(srv);
 	bb_notify_free(&app);
 	bb_offices_free(&app);
 	bb_clerks_free(&app);

@@ -1,12 +1,13 @@
-/* server.c: lws context, public and internal vhosts, static mounts, timers. */
+/* server.c: lws context, public and internal vhosts, static mounts, timers, and the wiring of
+ * the layers (subscribers, pool wake-ups). */
 #include "app/server.h"
+#include "base/logging.h"
+#include "db/pool.h"
+#include "sync/notify.h"
 #include "api/http.h"
 #include "api/internal.h"
-#include "app/janitor.h"
 #include "api/live.h"
-#include "base/logging.h"
-#include "sync/notify.h"
-#include "db/pool.h"
+#include "app/janitor.h"
 
 #include <string.h>
 
@@ -14,16 +15,6 @@
 #define POLL_MS 50
 #define JANITOR_MS 1000
 #define LIVE_MS 250
-
-/* Protocol lists (lws keeps pointers; they live for the whole run). */
-static const struct lws_protocols public_protocols[] = {
-	{BB_HTTP_PROTOCOL, bb_http_callback, 0, 4096, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0}
-};
-static const struct lws_protocols internal_protocols[] = {
-	{BB_INTERNAL_PROTOCOL, bb_internal_callback, sizeof(bb_iconn), 16384, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0}
-};
 
 /* Static folders under static_dir and where they are served. */
 static const struct { const char *mountpoint; const char *sub; } static_dirs[] = {
@@ -33,12 +24,46 @@ static const struct { const char *mountpoint; const char *sub; } static_dirs[] =
 static const char *const api_mounts[] = {"/api", "/healthz", "/metrics"};
 
 #define N_MOUNTS (G_N_ELEMENTS(static_dirs) + G_N_ELEMENTS(api_mounts))
-static struct lws_http_mount mounts[N_MOUNTS];
-static char *mount_origins[G_N_ELEMENTS(static_dirs)];
+
+/* The loop's own state: the context, what lws keeps pointers to while it lives, the timers. */
+struct bb_server {
+	bb_app *app;
+	struct lws_context *lws;
+	struct lws_protocols public_protocols[2];
+	struct lws_http_mount mounts[N_MOUNTS];
+	char *mount_origins[G_N_ELEMENTS(static_dirs)];
+	lws_sorted_usec_list_t sul_flush, sul_poll, sul_janitor, sul_live;
+	guint janitor_tick;
+};
+
+static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+	void *in, size_t len);
+
+/* Protocol list of the internal vhost (lws keeps the pointer; it lives for the whole run). */
+static const struct lws_protocols internal_protocols[] = {
+	{BB_INTERNAL_PROTOCOL, internal_protocol_callback, sizeof(bb_iconn), 16384, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0}
+};
+
+/* lws_cancel_service() (bb_server_wake(), a worker finished a job) reaches the loop as
+ * EVENT_WAIT_CANCELLED in every protocol's callback; the internal protocol's completes the
+ * pool's finished jobs (idempotent), everything else goes to the internal API. */
+static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+	void *in, size_t len)
+{
+	if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+		bb_app *app = lws_context_user(lws_get_context(wsi));
+		bb_pool_dispatch(app->pool);
+		return 0;
+	}
+	return bb_internal_callback(wsi, reason, user, in, len);
+}
 
 /* Chains the mounts: API paths to our protocol, existing static folders as files. */
-static const struct lws_http_mount *build_mounts(bb_app *app)
+static const struct lws_http_mount *build_mounts(bb_server *srv)
 {
+	struct lws_http_mount *mounts = srv->mounts;
+	char **mount_origins = srv->mount_origins;
 	int n = 0;
 	for (guint i = 0; i < G_N_ELEMENTS(api_mounts); i++) {
 		struct lws_http_mount *m = &mounts[n++];
@@ -50,7 +75,7 @@ static const struct lws_http_mount *build_mounts(bb_app *app)
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(static_dirs); i++) {
 		g_free(mount_origins[i]);
-		mount_origins[i] = g_build_filename(app->cfg.static_dir, static_dirs[i].sub, NULL);
+		mount_origins[i] = g_build_filename(srv->app->cfg.static_dir, static_dirs[i].sub, NULL);
 		if (!g_file_test(mount_origins[i], G_FILE_TEST_IS_DIR)) {
 			bb_info("server", "static folder missing, not served path=%s", static_dirs[i].mountpoint);
 			continue;
@@ -72,33 +97,33 @@ static const struct lws_http_mount *build_mounts(bb_app *app)
 
 static void on_flush(lws_sorted_usec_list_t *sul)
 {
-	bb_app *app = lws_container_of(sul, bb_app, sul_flush);
+	bb_server *srv = lws_container_of(sul, bb_server, sul_flush);
 	/* Finished jobs are dispatched on the wake-up of lws_cancel_service(); this is only a
 	 * backstop so that a missed wake-up costs at most one flush period. */
-	bb_pool_dispatch(app->pool);
-	bb_notify_flush(app);
-	lws_sul_schedule(app->lws, 0, &app->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
+	bb_pool_dispatch(srv->app->pool);
+	bb_notify_flush(srv->app);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
 }
 
 static void on_poll(lws_sorted_usec_list_t *sul)
 {
-	bb_app *app = lws_container_of(sul, bb_app, sul_poll);
-	bb_notify_poll(app);
-	lws_sul_schedule(app->lws, 0, &app->sul_poll, on_poll, POLL_MS * LWS_US_PER_MS);
+	bb_server *srv = lws_container_of(sul, bb_server, sul_poll);
+	bb_notify_poll(srv->app);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_poll, on_poll, POLL_MS * LWS_US_PER_MS);
 }
 
 static void on_janitor(lws_sorted_usec_list_t *sul)
 {
-	bb_app *app = lws_container_of(sul, bb_app, sul_janitor);
-	bb_janitor_run(app);
-	lws_sul_schedule(app->lws, 0, &app->sul_janitor, on_janitor, JANITOR_MS * LWS_US_PER_MS);
+	bb_server *srv = lws_container_of(sul, bb_server, sul_janitor);
+	bb_janitor_run(srv->app, ++srv->janitor_tick);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_janitor, on_janitor, JANITOR_MS * LWS_US_PER_MS);
 }
 
 static void on_live(lws_sorted_usec_list_t *sul)
 {
-	bb_app *app = lws_container_of(sul, bb_app, sul_live);
-	bb_live_tick(app);
-	lws_sul_schedule(app->lws, 0, &app->sul_live, on_live, LIVE_MS * LWS_US_PER_MS);
+	bb_server *srv = lws_container_of(sul, bb_server, sul_live);
+	bb_live_tick(srv->app);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_live, on_live, LIVE_MS * LWS_US_PER_MS);
 }
 
 /* lws's own log lines go through ours (warnings and errors only). */
@@ -108,8 +133,11 @@ static void lws_log_bridge(int level, const char *line)
 	bb_log(level == LLL_ERR ? BB_LOG_ERROR : BB_LOG_WARN, "lws", "%s", copy);
 }
 
-gboolean bb_server_start(bb_app *app)
+/* The context (one thread, explicit vhosts) and the two listeners; FALSE (logged) when one cannot
+ * be opened. */
+static gboolean listen_on(bb_server *srv)
 {
+	bb_app *app = srv->app;
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_bridge);
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
@@ -117,8 +145,8 @@ gboolean bb_server_start(bb_app *app)
 	info.user = app;
 	info.max_http_header_data = 8192;
 	info.count_threads = 1;
-	app->lws = lws_create_context(&info);
-	if (!app->lws) {
+	srv->lws = lws_create_context(&info);
+	if (!srv->lws) {
 		bb_error("server", "could not create the lws context");
 		return FALSE;
 	}
@@ -128,16 +156,15 @@ gboolean bb_server_start(bb_app *app)
 	pub.vhost_name = "public";
 	pub.iface = app->cfg.http_bind;
 	pub.port = app->cfg.http_port;
-	pub.mounts = build_mounts(app);
+	pub.mounts = build_mounts(srv);
 	pub.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	pub.keepalive_timeout = 30;
 	pub.timeout_secs = 30;
 	/* The per-session size of the public protocol is private to http.c: fill it in here. */
-	static struct lws_protocols pub_protocols[2];
-	pub_protocols[0] = public_protocols[0];
-	pub_protocols[0].per_session_data_size = bb_http_pss_size();
-	pub.protocols = pub_protocols;
-	if (!lws_create_vhost(app->lws, &pub)) {
+	srv->public_protocols[0] = (struct lws_protocols){BB_HTTP_PROTOCOL, bb_http_callback,
+		bb_http_pss_size(), 4096, 0, NULL, 0};
+	pub.protocols = srv->public_protocols;
+	if (!lws_create_vhost(srv->lws, &pub)) {
 		bb_error("server", "cannot listen on public http_bind=%s http_port=%d", pub.iface, pub.port);
 		return FALSE;
 	}
@@ -149,41 +176,66 @@ gboolean bb_server_start(bb_app *app)
 	in.port = app->cfg.internal_port;
 	in.protocols = internal_protocols;
 	in.options = LWS_SERVER_OPTION_DISABLE_IPV6;
-	if (!lws_create_vhost(app->lws, &in)) {
+	if (!lws_create_vhost(srv->lws, &in)) {
 		bb_error("server", "cannot listen on internal internal_bind=%s internal_port=%d", in.iface, in.port);
 		return FALSE;
 	}
 	bb_info("server", "listening public=%s:%d internal=%s:%d", pub.iface, pub.port, in.iface, in.port);
-
-	lws_sul_schedule(app->lws, 0, &app->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
-	lws_sul_schedule(app->lws, 0, &app->sul_poll, on_poll, 1);
-	lws_sul_schedule(app->lws, 0, &app->sul_janitor, on_janitor, JANITOR_MS * LWS_US_PER_MS);
-	lws_sul_schedule(app->lws, 0, &app->sul_live, on_live, LIVE_MS * LWS_US_PER_MS);
 	return TRUE;
 }
 
-void bb_server_run(bb_app *app)
+/* Without a context only the strings are left to free. */
+static void destroy(bb_server *srv)
 {
-	while (!app->stop)
-		if (lws_service(app->lws, 0) < 0)
+	if (srv->lws)
+		lws_context_destroy(srv->lws);
+	for (guint i = 0; i < G_N_ELEMENTS(srv->mount_origins); i++)
+		g_free(srv->mount_origins[i]);
+	g_free(srv);
+}
+
+bb_server *bb_server_start(bb_app *app)
+{
+	bb_server *srv = g_new0(bb_server, 1);
+	srv->app = app;
+	/* Internal first: a database failure while it builds an office's queue ends the round
+	 * before the live views are touched (bb_notify_offices_changed()). */
+	bb_notify_subscribe(app, &bb_internal_subscriber);
+	bb_notify_subscribe(app, &bb_live_subscriber);
+	if (!listen_on(srv)) {
+		destroy(srv);
+		return NULL;
+	}
+	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_poll, on_poll, 1);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_janitor, on_janitor, JANITOR_MS * LWS_US_PER_MS);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_live, on_live, LIVE_MS * LWS_US_PER_MS);
+	return srv;
+}
+
+void bb_server_run(bb_server *srv)
+{
+	while (!srv->app->stop)
+		if (lws_service(srv->lws, 0) < 0)
 			break;
 }
 
-void bb_server_request_stop(bb_app *app)
+void bb_server_request_stop(bb_server *srv)
 {
-	app->stop = TRUE;
-	if (app->lws)
-		lws_cancel_service(app->lws);
+	srv->app->stop = TRUE;
+	lws_cancel_service(srv->lws);
 }
 
-void bb_server_stop(bb_app *app)
+void bb_server_wake(gpointer srv)
 {
-	if (!app->lws)
+	lws_cancel_service(((bb_server *)srv)->lws);
+}
+
+void bb_server_stop(bb_server *srv)
+{
+	if (!srv)
 		return;
 	/* Flush coalesced notifications so other instances see our last changes. */
-	bb_notify_flush(app);
-	lws_context_destroy(app->lws);
-	app->lws = NULL;
-	for (guint i = 0; i < G_N_ELEMENTS(mount_origins); i++)
-		g_clear_pointer(&mount_origins[i], g_free);
+	bb_notify_flush(srv->app);
+	destroy(srv);
 }

@@ -1,25 +1,23 @@
-/* pool.c: database worker threads and the effects they hand back (threading model: pool.h). */
+/* pool.c: database worker threads, their jobs and the effects jobs hand back (contract: pool.h). */
 #include "db/pool.h"
-#include "base/errors.h"
 #include "base/logging.h"
-#include "sync/notify.h"
 
 #include <pthread.h>
 #include <string.h>
 
-/* What a job changed in shared state; applied by the lws thread after the job. */
-typedef struct bb_effects {
-	GPtrArray *dirty;        /* office ids (owned) */
-	json_t *events;          /* array of events for bb_notify_event() */
-	guint64 tickets_created, calls, db_errors;
-	double wait_sum_s;
-} bb_effects;
+/* Something a job deferred to the loop (bb_pool_defer()). */
+typedef struct effect {
+	bb_pool_fn fn;
+	gpointer data;
+	GDestroyNotify free_data;
+} effect;
 
 typedef struct bb_job {
-	bb_pool_work_fn work;
-	bb_pool_done_fn done;
+	bb_pool_fn work;
+	bb_pool_fn done;
 	gpointer data;
-	bb_effects fx;
+	GArray *effects;         /* effect, in the order deferred */
+	guint64 db_errors;       /* failed statements while the job ran */
 } bb_job;
 
 /* One worker thread and the connection only it uses. */
@@ -39,11 +37,13 @@ typedef struct job_queue {
 } job_queue;
 
 struct bb_pool {
-	bb_app *app;
 	job_queue todo;          /* bb_job*, or the pool itself as the stop marker */
 	job_queue done;          /* bb_job* */
 	bb_worker *workers;
 	int n;
+	bb_pool_fn wake;
+	gpointer wake_data;
+	guint64 db_errors;       /* loop only: summed over finished jobs */
 };
 
 static void queue_init(job_queue *q)
@@ -88,7 +88,7 @@ static gpointer queue_try_pop(job_queue *q)
 	return item;
 }
 
-/* The worker the current thread is (NULL on the lws thread). */
+/* The worker the current thread is (NULL on any other thread). */
 static __thread bb_worker *current;
 
 gboolean bb_pool_on_worker(void)
@@ -96,59 +96,26 @@ gboolean bb_pool_on_worker(void)
 	return current != NULL;
 }
 
-bb_db *bb_app_db(bb_app *app)
+bb_db *bb_pool_worker_db(void)
 {
-	return current ? current->db : app->db;
+	return current ? current->db : NULL;
 }
 
-PGresult *bb_app_exec(bb_app *app, const char *sql, int n_params, const char *const *params, bb_err *err)
-{
-	GError *e = NULL;
-	PGresult *r = bb_db_exec(bb_app_db(app), sql, n_params, params, &e);
-	if (!r)
-		bb_err_from_db(err, e);
-	return r;
-}
-
-gboolean bb_pool_defer_dirty(const char *office_id)
+gboolean bb_pool_defer(bb_pool_fn fn, gpointer data, GDestroyNotify free_data)
 {
 	if (!current)
 		return FALSE;
-	if (office_id)
-		g_ptr_array_add(current->job->fx.dirty, g_strdup(office_id));
+	effect fx = {fn, data, free_data};
+	g_array_append_val(current->job->effects, fx);
 	return TRUE;
 }
 
-gboolean bb_pool_defer_event(json_t *ev)
+guint64 bb_pool_db_errors(const bb_pool *pool)
 {
-	if (!current)
-		return FALSE;
-	if (ev)
-		json_array_append_new(current->job->fx.events, ev);
-	return TRUE;
+	return pool ? pool->db_errors : 0;
 }
 
-void bb_metrics_ticket_created(bb_app *app)
-{
-	if (current)
-		current->job->fx.tickets_created++;
-	else
-		app->metrics.tickets_created++;
-}
-
-void bb_metrics_call(bb_app *app, double waited_s)
-{
-	if (current) {
-		current->job->fx.calls++;
-		current->job->fx.wait_sum_s += waited_s;
-	} else {
-		app->metrics.calls++;
-		app->metrics.wait_sum_s += waited_s;
-		app->metrics.wait_count++;
-	}
-}
-
-/* Worker loop: pop, run, hand back, wake the lws thread. A transaction a handler left open
+/* Worker loop: pop, run, hand back, wake the loop. A transaction a handler left open
  * (a bug) is rolled back here so that it cannot swallow the next job's statements. */
 static gpointer worker_main(gpointer data)
 {
@@ -162,30 +129,32 @@ static gpointer worker_main(gpointer data)
 		bb_job *job = item;
 		w->job = job;
 		guint64 errors = bb_db_error_count(w->db);
-		job->work(pool->app, job->data);
+		job->work(job->data);
 		if (bb_db_rollback_open(w->db))
 			bb_error("pool", "a job left a transaction open; rolled back");
-		job->fx.db_errors = bb_db_error_count(w->db) - errors;
+		job->db_errors = bb_db_error_count(w->db) - errors;
 		w->job = NULL;
 		queue_push(&pool->done, job);
-		lws_cancel_service(pool->app->lws);
+		pool->wake(pool->wake_data);
 	}
 	current = NULL;
 	return NULL;
 }
 
-bb_pool *bb_pool_new(bb_app *app, int n)
+bb_pool *bb_pool_new(int n, const char *conninfo, int statement_timeout_ms, bb_pool_fn wake,
+	gpointer wake_data)
 {
 	bb_pool *pool = g_new0(bb_pool, 1);
-	pool->app = app;
 	queue_init(&pool->todo);
 	queue_init(&pool->done);
+	pool->wake = wake;
+	pool->wake_data = wake_data;
 	pool->n = n;
 	pool->workers = g_new0(bb_worker, n);
 	for (int i = 0; i < n; i++) {
 		bb_worker *w = &pool->workers[i];
 		w->pool = pool;
-		w->db = bb_db_new(app->cfg.database_url, app->cfg.db_timeout_ms, FALSE);
+		w->db = bb_db_new(conninfo, statement_timeout_ms, FALSE);
 		g_autofree char *name = g_strdup_printf("bb-db-%d", i);
 		w->thread = g_thread_new(name, worker_main, w);
 	}
@@ -193,35 +162,28 @@ bb_pool *bb_pool_new(bb_app *app, int n)
 	return pool;
 }
 
-void bb_pool_submit(bb_pool *pool, bb_pool_work_fn work, bb_pool_done_fn done, gpointer data)
+void bb_pool_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data)
 {
 	bb_job *job = g_new0(bb_job, 1);
 	job->work = work;
 	job->done = done;
 	job->data = data;
-	job->fx.dirty = g_ptr_array_new_with_free_func(g_free);
-	job->fx.events = json_array();
+	job->effects = g_array_new(FALSE, FALSE, sizeof(effect));
 	queue_push(&pool->todo, job);
 }
 
-/* Applies a finished job's effects to the lws thread's state, then completes it. */
+/* Runs a finished job's effects on the loop, then completes it. */
 static void finish_job(bb_pool *pool, bb_job *job)
 {
-	bb_app *app = pool->app;
-	for (guint i = 0; i < job->fx.dirty->len; i++)
-		bb_notify_office_dirty(app, job->fx.dirty->pdata[i]);
-	size_t k;
-	json_t *ev;
-	json_array_foreach(job->fx.events, k, ev)
-		bb_notify_event(app, json_incref(ev));
-	app->metrics.tickets_created += job->fx.tickets_created;
-	app->metrics.calls += job->fx.calls;
-	app->metrics.wait_count += job->fx.calls;
-	app->metrics.wait_sum_s += job->fx.wait_sum_s;
-	app->metrics.pool_db_errors += job->fx.db_errors;
-	job->done(app, job->data);
-	g_ptr_array_free(job->fx.dirty, TRUE);
-	json_decref(job->fx.events);
+	for (guint i = 0; i < job->effects->len; i++) {
+		effect *fx = &g_array_index(job->effects, effect, i);
+		fx->fn(fx->data);
+		if (fx->free_data)
+			fx->free_data(fx->data);
+	}
+	pool->db_errors += job->db_errors;
+	job->done(job->data);
+	g_array_free(job->effects, TRUE);
 	g_free(job);
 }
 

@@ -1,18 +1,33 @@
-/* app.h: the service context. All state lives here (no globals); one thread touches it: the lws
- * event loop, which also runs every timer and every libpq call on app->db. With db_pool_size > 1,
- * worker threads run pool-safe internal ops on their own connections and hand their changes back
- * to the lws thread (threading model and rules: pool.h). */
+/* app.h: the service context. All state lives here (no globals); one thread owns it: the lws
+ * event loop ("the loop"), which also runs every timer and every libpq call on app->db.
+ *
+ * Threads (with db_pool_size > 1 the pool of db/pool.h runs worker threads)
+ * - The loop owns ALL state reachable from bb_app (office cache, session cache, rate limits,
+ *   metrics, the sync layer's pending notifications, WebSocket connections, app->db). None of it
+ *   is locked, and no worker thread may touch it.
+ * - Workers run pool-safe internal API ops (bb_op.pooled, api/internal.h). Code reachable from
+ *   such an op
+ *     * reaches the database only through bb_app_db(app) / bb_app_exec() (there: the worker's
+ *       own connection),
+ *     * reports changes only through the bb_sink_*() calls below, which on a worker defer the
+ *       report (bb_pool_defer()); the loop applies it when the job is finished,
+ *     * reads of bb_app only app->cfg (immutable while serving).
+ *   bb_office_get() and bb_slots_next_free() refuse to run on a worker (g_critical, no result):
+ *   op handlers resolve the office cache on the loop in their prepare/finish steps.
+ *
+ * Layers (docs/architecture.md): this is the store layer's header. Upper layers keep their state
+ * here only as opaque structs or lists, and plug into the store through the sink and the hooks. */
 #ifndef BB_APP_H
 #define BB_APP_H
 
 #include "base/cfg.h"
-#include "db/db.h"
 #include "base/errors.h"
 #include "base/ratelimit.h"
+#include "db/db.h"
+#include "db/pool.h"
 
 #include <glib.h>
 #include <jansson.h>
-#include <libwebsockets.h>
 
 #define BB_SERVICE_NAME "buergerbuero-queue"
 #define BB_SERVICE_VERSION "0.1.0"
@@ -28,8 +43,17 @@ typedef struct bb_metrics {
 	guint64 wait_count;
 	guint64 ws_messages_out;
 	guint64 slow_consumers;
-	guint64 pool_db_errors;      /* failed statements on the worker threads' connections */
 } bb_metrics;
+
+/* Where the store reports what it changed, so that every instance recomputes the office and every
+ * plugin hears the event: installed by the sync layer (sync/notify.c). Its functions run on the
+ * loop only; the bb_sink_*() calls below bring a worker's reports there first. */
+typedef struct bb_sink {
+	/* The office's queue, facts or status may have changed. */
+	void (*office_dirty)(bb_app *app, const char *office_id);
+	/* An internal-API event for every plugin instance of every service instance; steals ev. */
+	void (*event)(bb_app *app, json_t *ev);
+} bb_sink;
 
 /* Optional hook for `join` with an `appointment` code (installed by the appointments module):
  * validates the code for `office` and may raise the ticket's priority. Returns FALSE with err
@@ -37,34 +61,44 @@ typedef struct bb_metrics {
 typedef gboolean (*bb_join_hook)(bb_app *app, const char *office, const char *code, int *priority,
 	bb_err *err);
 
+/* Optional hook, loop only: the next free appointment slots offered to a citizen whose ticket
+ * expired at closing time, as a JSON array (installed by the appointments module). Without a
+ * hook nothing is offered ([]). */
+typedef json_t *(*bb_offer_hook)(bb_app *app, const char *office);
+
 struct bb_app {
 	bb_cfg cfg;
-	bb_db *db;                   /* the lws thread's connection */
-	struct bb_pool *pool;        /* worker threads (pool.h); NULL when db_pool_size = 1 */
-	struct lws_context *lws;
+	bb_db *db;                   /* the loop's connection */
+	bb_pool *pool;               /* worker threads (db/pool.h); NULL when db_pool_size = 1 */
+	gboolean stop;               /* the service is stopping: nothing new starts */
 
-	GHashTable *offices;         /* id -> bb_office* (offices.h) */
+	GHashTable *offices;         /* id -> bb_office* (store/offices.h) */
 	GPtrArray *office_list;      /* bb_office*, sorted by id (borrowed from `offices`) */
 	gint64 offices_loaded_us;
 
-	GList *internal_conns;       /* bb_iconn* (internal.h) */
-	GList *live_conns;           /* bb_lconn* (live.h) */
-
-	PGconn *listen;              /* LISTEN bb_office, bb_event, bb_config */
-	gint64 listen_retry_us;
-	GHashTable *dirty;           /* office ids changed here, to NOTIFY (set) */
-	json_t *pending_events;      /* events to NOTIFY on bb_event */
-	GHashTable *recompute;       /* office ids notified by any instance, recomputed next tick */
-
 	bb_ratelimit *login_limit;
-	GHashTable *session_cache;   /* token hash -> recently verified clerk (clerks.c) */
+	GHashTable *session_cache;   /* token hash -> recently verified clerk (store/clerks.c) */
 	bb_metrics metrics;
-	bb_join_hook join_hook;
-	struct bb_appointments *appointments;   /* appointments.c state (limiter, mailer) */
 
-	lws_sorted_usec_list_t sul_flush, sul_poll, sul_janitor, sul_live;
-	guint janitor_tick;
-	gboolean stop;
+	/* Plugged in by upper layers; opaque here. */
+	const bb_sink *sink;                    /* sync/notify.c; NULL: changes are only counted */
+	bb_join_hook join_hook;                 /* appointments/ */
+	bb_offer_hook offer_hook;               /* appointments/ */
+	struct bb_appointments *appointments;   /* appointments/ state (limiter, mailer) */
+	struct bb_sync *sync;                   /* sync/ state (LISTEN connection, pending NOTIFYs) */
+	GList *internal_conns;                  /* api/internal.c's plugin connections */
+	GList *live_conns;                      /* api/live.c's live WebSocket connections */
 };
+
+/* The connection the current thread must use: a pool worker's own, else app->db. */
+bb_db *bb_app_db(bb_app *app);
+/* Runs one statement on bb_app_db(app); a database failure becomes the caller's bb_err. */
+PGresult *bb_app_exec(bb_app *app, const char *sql, int n_params, const char *const *params, bb_err *err);
+
+/* Change reports, from either thread (on a worker they are deferred to the end of the job). */
+void bb_sink_office_dirty(bb_app *app, const char *office_id);
+void bb_sink_event(bb_app *app, json_t *ev);                 /* steals ev */
+void bb_sink_ticket_created(bb_app *app);                    /* counted in app->metrics */
+void bb_sink_call(bb_app *app, double waited_s);             /* counted in app->metrics */
 
 #endif

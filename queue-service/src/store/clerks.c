@@ -1,9 +1,7 @@
 /* clerks.c: clerk sessions, login and presence. */
 #include "store/clerks.h"
 #include "base/logging.h"
-#include "sync/notify.h"
 #include "store/offices.h"
-#include "db/pool.h"
 #include "base/secret.h"
 
 #include <string.h>
@@ -232,7 +230,7 @@ static void dirty_offices_of(bb_app *app, PGresult *r, int col)
 		g_auto(GStrv) ids = g_strsplit(PQgetvalue(r, i, col), ",", -1);
 		for (int j = 0; ids[j]; j++)
 			if (*ids[j])
-				bb_notify_office_dirty(app, ids[j]);
+				bb_sink_office_dirty(app, ids[j]);
 	}
 }
 

@@ -24,7 +24,7 @@ static void office_free(gpointer p)
 
 bb_office *bb_office_get(bb_app *app, const char *id)
 {
-	/* The cache is the lws thread's (pool.h): a worker reading it would race with reloads. */
+	/* The cache is the loop's (store/app.h): a worker reading it would race with reloads. */
 	g_return_val_if_fail(!bb_pool_on_worker(), NULL);
 	return id ? g_hash_table_lookup(app->offices, id) : NULL;
 }

@@ -3,9 +3,7 @@
 #include "appointments/appointments.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
-#include "sync/notify.h"
 #include "store/offices.h"
-#include "db/pool.h"
 #include "base/secret.h"
 
 #include <stdlib.h>
@@ -126,16 +124,16 @@ static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult 
 	switch (ch->event) {
 	case BB_EV_REQUEUE:
 	case BB_EV_TRANSFER:
-		bb_notify_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival",
+		bb_sink_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival",
 			"office", PQgetvalue(r, 0, BB_TCOL_OFFICE), "ticket", bb_ticket_json(r, 0, 0)));
 		break;
 	case BB_EV_NO_SHOW:
-		bb_notify_event(app, json_pack("{s:s, s:I, s:s, s:I}", "event", "no_show",
+		bb_sink_event(app, json_pack("{s:s, s:I, s:s, s:I}", "event", "no_show",
 			"ticket", (json_int_t)bb_db_int(r, 0, BB_TCOL_ID), "number", PQgetvalue(r, 0, BB_TCOL_NUMBER),
 			"clerk", (json_int_t)bb_db_int(r, 0, BB_TCOL_CLERK)));
 		break;
 	case BB_EV_EXPIRE:
-		bb_notify_event(app, json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "expired",
+		bb_sink_event(app, json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "expired",
 			"ticket", (json_int_t)bb_db_int(r, 0, BB_TCOL_ID), "reason", ch->reason ? ch->reason : "grace",
 			"office", PQgetvalue(r, 0, BB_TCOL_OFFICE), "slots", ch->reason && strcmp(ch->reason, "closing") == 0
 			? bb_slots_next_free(app, PQgetvalue(r, 0, BB_TCOL_OFFICE), BB_APPT_OFFER_SLOTS) : json_array()));
@@ -219,11 +217,11 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	}
 	bb_debug("tickets", "ticket=%s event=%s to=%s", PQgetvalue(r, 0, BB_TCOL_ID),
 		bb_ticket_event_name(ch->event), bb_ticket_state_name(to));
-	bb_notify_office_dirty(app, PQgetvalue(r, 0, BB_TCOL_OFFICE));
+	bb_sink_office_dirty(app, PQgetvalue(r, 0, BB_TCOL_OFFICE));
 	if (old_office)
-		bb_notify_office_dirty(app, old_office);
+		bb_sink_office_dirty(app, old_office);
 	if (ch->event == BB_EV_CALL) {
-		bb_metrics_call(app, (double)bb_db_int(r, 0, BB_TCOL_WAITED));
+		bb_sink_call(app, (double)bb_db_int(r, 0, BB_TCOL_WAITED));
 	}
 	queue_event(app, ch, r);
 	return r;
@@ -293,9 +291,9 @@ json_t *bb_ticket_join(bb_app *app, const bb_join_args *a, char **token, bb_err 
 		bb_db_rollback(db);
 		return NULL;
 	}
-	bb_metrics_ticket_created(app);
-	bb_notify_office_dirty(app, a->office);
-	bb_notify_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival", "office", a->office,
+	bb_sink_ticket_created(app);
+	bb_sink_office_dirty(app, a->office);
+	bb_sink_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival", "office", a->office,
 		"ticket", bb_ticket_json(t, 0, (int)json_integer_value(json_object_get(ticket, "position")))));
 	PQclear(t);
 	*token = g_steal_pointer(&tok);
@@ -321,7 +319,7 @@ json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, c
 	}
 	json_t *ticket = bb_ticket_json_with_position(app, r, 0, err);
 	if (ticket) {
-		bb_notify_office_dirty(app, PQgetvalue(r, 0, BB_TCOL_OFFICE));
+		bb_sink_office_dirty(app, PQgetvalue(r, 0, BB_TCOL_OFFICE));
 		*new_token = g_steal_pointer(&tok);
 	}
 	PQclear(r);
@@ -346,7 +344,7 @@ gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err)
 			bb_err_set(err, "not_found", "no such ticket");
 		return FALSE;
 	}
-	bb_notify_office_dirty(app, PQgetvalue(r, 0, 0));
+	bb_sink_office_dirty(app, PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return TRUE;
 }
@@ -362,7 +360,7 @@ gboolean bb_tickets_resync(bb_app *app, const char *instance, const char *const 
 	if (!r)
 		return FALSE;
 	for (int i = 0; i < PQntuples(r); i++)
-		bb_notify_office_dirty(app, PQgetvalue(r, i, 0));
+		bb_sink_office_dirty(app, PQgetvalue(r, i, 0));
 	PQclear(r);
 	return TRUE;
 }
@@ -379,6 +377,6 @@ void bb_tickets_detach_instance(bb_app *app, const char *instance)
 		return;
 	}
 	for (int i = 0; i < PQntuples(r); i++)
-		bb_notify_office_dirty(app, PQgetvalue(r, i, 0));
+		bb_sink_office_dirty(app, PQgetvalue(r, i, 0));
 	PQclear(r);
 }

@@ -1,52 +1,96 @@
-/* notify.c: coalesced NOTIFY out, LISTEN in, and the recompute/fan-out of changed offices. */
+/* notify.c: coalesced NOTIFY out, LISTEN in, and the recompute of changed offices handed to the
+ * subscribers. */
 #include "sync/notify.h"
-#include "api/internal.h"
-#include "api/live.h"
 #include "base/logging.h"
-#include "store/offices.h"
-#include "db/pool.h"
 
 #include <string.h>
 
 #define PAYLOAD_MAX 7900     /* PostgreSQL refuses NOTIFY payloads of 8000 bytes and more */
+#define PENDING_EVENTS_MAX 10000
+
+/* The module's state behind app->sync (loop only). */
+struct bb_sync {
+	PGconn *listen;              /* LISTEN bb_office, bb_event, bb_config */
+	gint64 listen_retry_us;
+	GHashTable *dirty;           /* office ids changed here, to NOTIFY (set) */
+	json_t *pending_events;      /* events to NOTIFY on bb_event */
+	GHashTable *recompute;       /* office ids notified by any instance, recomputed next tick */
+	GPtrArray *subscribers;      /* const bb_notify_subscriber* */
+};
+
+/* Sink: the office is sent in the next flush (once, however often it changed meanwhile). */
+static void office_dirty(bb_app *app, const char *office_id)
+{
+	GHashTable *dirty = app->sync->dirty;
+	if (!g_hash_table_contains(dirty, office_id))
+		g_hash_table_add(dirty, g_strdup(office_id));
+}
+
+/* Sink: the event is sent in the next flush. Bounded: if the database stays down, new events are
+ * dropped rather than piling up. */
+static void event(bb_app *app, json_t *ev)
+{
+	if (json_array_size(app->sync->pending_events) >= PENDING_EVENTS_MAX) {
+		json_decref(ev);
+		return;
+	}
+	json_array_append_new(app->sync->pending_events, ev);
+}
+
+static const bb_sink sink = {.office_dirty = office_dirty, .event = event};
 
 void bb_notify_init(bb_app *app)
 {
-	app->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	app->pending_events = json_array();
-	app->recompute = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	struct bb_sync *s = g_new0(struct bb_sync, 1);
+	s->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->pending_events = json_array();
+	s->recompute = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->subscribers = g_ptr_array_new();
+	app->sync = s;
+	app->sink = &sink;
 }
 
 void bb_notify_free(bb_app *app)
 {
-	if (app->listen)
-		PQfinish(app->listen);
-	app->listen = NULL;
-	g_clear_pointer(&app->dirty, g_hash_table_destroy);
-	g_clear_pointer(&app->recompute, g_hash_table_destroy);
-	if (app->pending_events)
-		json_decref(app->pending_events);
-	app->pending_events = NULL;
+	struct bb_sync *s = app->sync;
+	if (!s)
+		return;
+	app->sink = NULL;
+	if (s->listen)
+		PQfinish(s->listen);
+	g_hash_table_destroy(s->dirty);
+	g_hash_table_destroy(s->recompute);
+	json_decref(s->pending_events);
+	g_ptr_array_free(s->subscribers, TRUE);
+	g_clear_pointer(&app->sync, g_free);
 }
 
-void bb_notify_office_dirty(bb_app *app, const char *office_id)
+void bb_notify_subscribe(bb_app *app, const bb_notify_subscriber *sub)
 {
-	if (bb_pool_defer_dirty(office_id))
-		return;   /* a worker thread: the lws thread marks it when the job is finished */
-	if (office_id && !g_hash_table_contains(app->dirty, office_id))
-		g_hash_table_add(app->dirty, g_strdup(office_id));
+	g_ptr_array_add(app->sync->subscribers, (gpointer)sub);
 }
 
-void bb_notify_event(bb_app *app, json_t *ev)
+/* Hands an event to every subscriber that takes events. */
+static void publish_event(bb_app *app, json_t *ev)
 {
-	if (!ev || bb_pool_defer_event(ev))
-		return;
-	/* Bounded: if the database stays down, old events are dropped rather than piling up. */
-	if (json_array_size(app->pending_events) >= 10000) {
-		json_decref(ev);
-		return;
+	GPtrArray *subs = app->sync->subscribers;
+	for (guint i = 0; i < subs->len; i++) {
+		const bb_notify_subscriber *sub = subs->pdata[i];
+		if (sub->event)
+			sub->event(app, ev);
 	}
-	json_array_append_new(app->pending_events, ev);
+}
+
+/* Hands a recomputed office to the subscribers in order; FALSE as soon as one of them fails. */
+static gboolean publish_office(bb_app *app, bb_office *o, gint64 now)
+{
+	GPtrArray *subs = app->sync->subscribers;
+	for (guint i = 0; i < subs->len; i++) {
+		const bb_notify_subscriber *sub = subs->pdata[i];
+		if (sub->office_changed && !sub->office_changed(app, o, now))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static gboolean send_notify(bb_app *app, const char *channel, const char *payload)
@@ -75,14 +119,15 @@ void bb_notify_config(bb_app *app)
  * we would not receive it back. */
 static void flush_events(bb_app *app, gboolean listening)
 {
-	size_t n = json_array_size(app->pending_events);
+	struct bb_sync *sync = app->sync;
+	size_t n = json_array_size(sync->pending_events);
 	size_t i = 0;
 	while (i < n) {
 		json_t *batch = json_array();
 		size_t start = i;
 		size_t len = 2;
 		for (; i < n; i++) {
-			char *one = json_dumps(json_array_get(app->pending_events, i), JSON_COMPACT);
+			char *one = json_dumps(json_array_get(sync->pending_events, i), JSON_COMPACT);
 			size_t l = one ? strlen(one) + 1 : 0;
 			free(one);
 			if (l + 2 > PAYLOAD_MAX) {
@@ -92,7 +137,7 @@ static void flush_events(bb_app *app, gboolean listening)
 			if (len + l > PAYLOAD_MAX)
 				break;
 			len += l;
-			json_array_append(batch, json_array_get(app->pending_events, i));
+			json_array_append(batch, json_array_get(sync->pending_events, i));
 		}
 		char *payload = json_dumps(batch, JSON_COMPACT);
 		gboolean ok = send_notify(app, "bb_event", payload);
@@ -101,7 +146,7 @@ static void flush_events(bb_app *app, gboolean listening)
 			size_t j;
 			json_t *ev;
 			json_array_foreach(batch, j, ev)
-				bb_internal_broadcast(app, json_incref(ev));
+				publish_event(app, ev);
 		}
 		json_decref(batch);
 		if (!ok) {
@@ -112,21 +157,22 @@ static void flush_events(bb_app *app, gboolean listening)
 	/* Keep what could not be sent (database down) for the next tick. */
 	json_t *rest = json_array();
 	for (size_t j = i; j < n; j++)
-		json_array_append(rest, json_array_get(app->pending_events, j));
-	json_decref(app->pending_events);
-	app->pending_events = rest;
+		json_array_append(rest, json_array_get(sync->pending_events, j));
+	json_decref(sync->pending_events);
+	sync->pending_events = rest;
 }
 
 void bb_notify_flush(bb_app *app)
 {
+	struct bb_sync *sync = app->sync;
 	/* Without our LISTEN connection (reconnecting after a database outage) our own notifications
 	 * would not come back: apply them locally as well. */
-	gboolean listening = app->listen && PQstatus(app->listen) == CONNECTION_OK;
-	if (g_hash_table_size(app->dirty) > 0) {
+	gboolean listening = sync->listen && PQstatus(sync->listen) == CONNECTION_OK;
+	if (g_hash_table_size(sync->dirty) > 0) {
 		GString *ids = g_string_new(NULL);
 		GHashTableIter it;
 		gpointer k;
-		g_hash_table_iter_init(&it, app->dirty);
+		g_hash_table_iter_init(&it, sync->dirty);
 		while (g_hash_table_iter_next(&it, &k, NULL)) {
 			if (ids->len + strlen(k) + 1 > PAYLOAD_MAX)
 				break;
@@ -139,26 +185,28 @@ void bb_notify_flush(bb_app *app)
 		g_auto(GStrv) back = g_strsplit(ids->str, ",", -1);
 		for (int i = 0; back[i]; i++) {
 			if (!sent)
-				bb_notify_office_dirty(app, back[i]);
-			else if (!listening && !g_hash_table_contains(app->recompute, back[i]))
-				g_hash_table_add(app->recompute, g_strdup(back[i]));
+				office_dirty(app, back[i]);
+			else if (!listening && !g_hash_table_contains(sync->recompute, back[i]))
+				g_hash_table_add(sync->recompute, g_strdup(back[i]));
 		}
 		g_string_free(ids, TRUE);
 	}
-	if (json_array_size(app->pending_events) > 0)
+	if (json_array_size(sync->pending_events) > 0)
 		flush_events(app, listening);
 	/* Notifications received since the last tick, from any instance, coalesced per office. */
-	if (g_hash_table_size(app->recompute) > 0) {
+	if (g_hash_table_size(sync->recompute) > 0) {
 		guint n = 0;
-		g_autofree char **ids = (char **)g_hash_table_get_keys_as_array(app->recompute, &n);
-		bb_offices_changed(app, (const char *const *)ids, (int)n);
-		g_hash_table_remove_all(app->recompute);
+		g_autofree char **ids = (char **)g_hash_table_get_keys_as_array(sync->recompute, &n);
+		bb_notify_offices_changed(app, (const char *const *)ids, (int)n);
+		g_hash_table_remove_all(sync->recompute);
 	}
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
 
-void bb_offices_changed(bb_app *app, const char *const *ids, int n)
+/* Facts first (one query for all named offices), then each office's status, then the
+ * subscribers; a subscriber's database failure ends the round (the next change repeats it). */
+void bb_notify_offices_changed(bb_app *app, const char *const *ids, int n)
 {
 	GError *e = NULL;
 	if (!bb_offices_refresh_facts(app, ids, n, &e)) {
@@ -172,15 +220,8 @@ void bb_offices_changed(bb_app *app, const char *const *ids, int n)
 		if (!o)
 			continue;
 		o->status = bb_office_status_now(o, now);
-		if (app->internal_conns) {
-			json_t *ev = bb_office_queue_json(app, o, &e);
-			if (!ev) {
-				g_clear_error(&e);
-				return;
-			}
-			bb_internal_broadcast(app, ev);
-		}
-		bb_live_office_check(app, o, now);
+		if (!publish_office(app, o, now))
+			return;
 	}
 }
 
@@ -196,12 +237,13 @@ static void on_events(bb_app *app, const char *payload)
 	size_t i;
 	json_t *ev;
 	json_array_foreach(arr, i, ev)
-		bb_internal_broadcast(app, json_incref(ev));
+		publish_event(app, ev);
 	json_decref(arr);
 }
 
 static void on_offices(bb_app *app, const char *payload)
 {
+	struct bb_sync *sync = app->sync;
 	g_auto(GStrv) ids = g_strsplit(payload, ",", -1);
 	int n = (int)g_strv_length(ids);
 	/* An office we do not know yet: configuration changed elsewhere. */
@@ -214,55 +256,57 @@ static void on_offices(bb_app *app, const char *payload)
 		}
 	}
 	for (int i = 0; i < n; i++)
-		if (!g_hash_table_contains(app->recompute, ids[i]))
-			g_hash_table_add(app->recompute, g_strdup(ids[i]));
+		if (!g_hash_table_contains(sync->recompute, ids[i]))
+			g_hash_table_add(sync->recompute, g_strdup(ids[i]));
 }
 
 /* (Re)connects the LISTEN connection; after a reconnect everything is recomputed because
  * notifications sent meanwhile are lost. */
 static gboolean ensure_listen(bb_app *app)
 {
-	if (app->listen && PQstatus(app->listen) == CONNECTION_OK)
+	struct bb_sync *sync = app->sync;
+	if (sync->listen && PQstatus(sync->listen) == CONNECTION_OK)
 		return TRUE;
 	gint64 now = g_get_monotonic_time();
-	if (now < app->listen_retry_us)
+	if (now < sync->listen_retry_us)
 		return FALSE;
-	app->listen_retry_us = now + G_USEC_PER_SEC;
-	if (app->listen)
-		PQfinish(app->listen);
-	app->listen = bb_db_connect_raw(app->cfg.database_url, app->cfg.db_timeout_ms);
-	if (!app->listen)
+	sync->listen_retry_us = now + G_USEC_PER_SEC;
+	if (sync->listen)
+		PQfinish(sync->listen);
+	sync->listen = bb_db_connect_raw(app->cfg.database_url, app->cfg.db_timeout_ms);
+	if (!sync->listen)
 		return FALSE;
-	PGresult *r = PQexec(app->listen, "LISTEN bb_office; LISTEN bb_event; LISTEN bb_config");
+	PGresult *r = PQexec(sync->listen, "LISTEN bb_office; LISTEN bb_event; LISTEN bb_config");
 	gboolean ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {
-		PQfinish(app->listen);
-		app->listen = NULL;
+		PQfinish(sync->listen);
+		sync->listen = NULL;
 		return FALSE;
 	}
-	PQsetnonblocking(app->listen, 1);
+	PQsetnonblocking(sync->listen, 1);
 	bb_info("notify", "listening channels=bb_office,bb_event,bb_config");
 	GError *e = NULL;
 	if (!bb_offices_reload(app, &e))
 		g_clear_error(&e);
-	bb_offices_changed(app, NULL, 0);
+	bb_notify_offices_changed(app, NULL, 0);
 	return TRUE;
 }
 
 void bb_notify_poll(bb_app *app)
 {
+	struct bb_sync *sync = app->sync;
 	if (!ensure_listen(app))
 		return;
-	if (!PQconsumeInput(app->listen)) {
+	if (!PQconsumeInput(sync->listen)) {
 		bb_warn("notify", "listen connection lost");
-		PQfinish(app->listen);
-		app->listen = NULL;
+		PQfinish(sync->listen);
+		sync->listen = NULL;
 		return;
 	}
 	PGnotify *n;
 	gboolean reload = FALSE;
-	while ((n = PQnotifies(app->listen))) {
+	while ((n = PQnotifies(sync->listen))) {
 		bb_debug("notify", "received channel=%s bytes=%zu", n->relname, strlen(n->extra));
 		if (strcmp(n->relname, "bb_office") == 0)
 			on_offices(app, n->extra);
@@ -275,7 +319,7 @@ void bb_notify_poll(bb_app *app)
 	if (reload) {
 		GError *e = NULL;
 		if (bb_offices_reload(app, &e))
-			bb_offices_changed(app, NULL, 0);
+			bb_notify_offices_changed(app, NULL, 0);
 		g_clear_error(&e);
 	}
 }
