@@ -4,6 +4,7 @@
 #include "base/jsonutil.h"
 #include "base/logging.h"
 #include "db/pool.h"
+#include "store/queue.h"
 #include "store/tickets.h"
 
 #include <string.h>

@@ -6,6 +6,7 @@
 #include "base/logging.h"
 #include "store/offices.h"
 #include "base/secret.h"
+#include "store/queue.h"
 #include "store/tickets.h"
 
 #include <string.h>

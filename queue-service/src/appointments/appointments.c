@@ -8,6 +8,7 @@
  * `booked <= capacity` stands behind it. Concurrent bookings (several service instances) queue
  * on the slot row, so the count can never pass the capacity. Cancelling decrements it in the
  * same statement that cancels. */
+#include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
 
 #include "base/jsonutil.h"
@@ -514,6 +515,12 @@ gboolean bb_appointment_contact_valid(const char *c)
 
 /* ---- life cycle -------------------------------------------------------------------------- */
 
+/* The offer hook (bb_offer_hook): a ticket expired at closing time gets the next free slots. */
+static json_t *offer_slots(bb_app *app, const char *office)
+{
+	return bb_slots_next_free(app, office, BB_APPT_OFFER_SLOTS);
+}
+
 void bb_appointments_init(bb_app *app)
 {
 	struct bb_appointments *a = g_new0(struct bb_appointments, 1);
@@ -521,6 +528,7 @@ void bb_appointments_init(bb_app *app)
 	a->mailer = bb_mailer_new(app->cfg.smtp_url, app->cfg.smtp_from);
 	app->appointments = a;
 	app->join_hook = bb_appointments_checkin;
+	app->offer_hook = offer_slots;
 	bb_info("appointments", "ready mail=%s", bb_mailer_enabled(a->mailer) ? "on" : "off");
 }
 

@@ -18,7 +18,7 @@
 /* Next free slots offered when a join is refused or a ticket expires. */
 #define BB_APPT_OFFER_SLOTS 5
 
-/* Creates the module state (guessing limiter, mailer) and installs the join hook. */
+/* Creates the module state (guessing limiter, mailer) and installs the join and offer hooks. */
 void bb_appointments_init(bb_app *app);
 void bb_appointments_free(bb_app *app);
 

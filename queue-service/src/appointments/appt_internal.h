@@ -1,14 +1,15 @@
 /* appt_internal.h: what the files of the appointments module share (appointments.c,
  * appt_offer.c, appt_mail.c, appt_common.c); other modules use appointments.h only. Internal
- * names carry the bb__appt_ prefix. */
+ * names carry the bb__appt_ prefix. It does not include appointments.h: the files that implement
+ * part of the public API include that themselves, so the two headers form no circle. */
 #ifndef BB_APPT_INTERNAL_H
 #define BB_APPT_INTERNAL_H
 
-#include "appointments/appointments.h"
 #include "domain/apptcode.h"
-#include "appointments/mailer.h"
-#include "store/offices.h"
 #include "domain/slots.h"
+#include "store/app.h"
+#include "store/offices.h"
+#include "appointments/mailer.h"
 
 /* The module state behind app->appointments. */
 struct bb_appointments {

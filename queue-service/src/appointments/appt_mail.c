@@ -1,5 +1,6 @@
 /* appt_mail.c: the appointment's calendar file and the mails about it (confirmation,
  * cancellation, reminder), handed to mailer.c. */
+#include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
 
 #include "domain/ics.h"

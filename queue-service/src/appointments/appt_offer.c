@@ -1,5 +1,6 @@
 /* appt_offer.c: which appointment slots an office offers right now: its policy from the
  * database, the candidate slots from slots.c, minus what is booked. */
+#include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
 
 #include "base/jsonutil.h"

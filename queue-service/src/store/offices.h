@@ -40,8 +40,6 @@ bb_estimate bb_office_estimate(const bb_office *o, int position);
 json_t *bb_estimate_json(bb_estimate e);
 /* The public view (docs/rest-api.md `office`). */
 json_t *bb_office_public_json(const bb_office *o, gint64 now);
-/* The internal `office_queue` event (queries the tickets). NULL on database failure. */
-json_t *bb_office_queue_json(bb_app *app, bb_office *o, GError **error);
 void bb_offices_free(bb_app *app);
 
 #endif

@@ -1,9 +1,7 @@
 /* tickets.c: ticket creation, resume, detach and the single state-change function. */
 #include "store/tickets.h"
-#include "appointments/appointments.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
-#include "store/offices.h"
 #include "base/secret.h"
 
 #include <stdlib.h>
@@ -118,6 +116,13 @@ static void explain_miss(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 	PQclear(r);
 }
 
+/* What a citizen whose ticket expired at closing is offered instead: the appointment slots of
+ * the offer hook (installed by the appointments module), or nothing. */
+static json_t *offered_slots(bb_app *app, const char *office)
+{
+	return app->offer_hook ? app->offer_hook(app, office) : json_array();
+}
+
 /* Events other instances' plugins must hear about, derived from the change just made. */
 static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult *r)
 {
@@ -136,7 +141,7 @@ static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult 
 		bb_sink_event(app, json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "expired",
 			"ticket", (json_int_t)bb_db_int(r, 0, BB_TCOL_ID), "reason", ch->reason ? ch->reason : "grace",
 			"office", PQgetvalue(r, 0, BB_TCOL_OFFICE), "slots", ch->reason && strcmp(ch->reason, "closing") == 0
-			? bb_slots_next_free(app, PQgetvalue(r, 0, BB_TCOL_OFFICE), BB_APPT_OFFER_SLOTS) : json_array()));
+			? offered_slots(app, PQgetvalue(r, 0, BB_TCOL_OFFICE)) : json_array()));
 		break;
 	default:
 		break;
