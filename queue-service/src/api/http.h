@@ -8,9 +8,9 @@
 #ifndef BB_HTTP_H
 #define BB_HTTP_H
 
+#include "base/validate.h"
 #include "store/app.h"
 #include "api/live.h"
-#include "base/validate.h"
 
 #define BB_HTTP_BODY_MAX 16384
 #define BB_HTTP_PROTOCOL "bb-live"

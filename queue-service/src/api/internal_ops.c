@@ -1,13 +1,13 @@
 /* internal_ops.c: handlers of the internal API's core ops (docs/internal-api.md), one each,
  * with their validation tables and which of them may run on a worker thread (store/app.h). */
 #include "api/internal.h"
-#include "appointments/appointments.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
-#include "store/offices.h"
 #include "base/secret.h"
+#include "store/offices.h"
 #include "store/queue.h"
 #include "store/tickets.h"
+#include "appointments/appointments.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* ops_appointments.c: internal API ops of the appointments module (docs/internal-api.md). */
-#include "appointments/appointments.h"
 #include "api/internal.h"
+#include "appointments/appointments.h"
 
 /* A clerk marks an appointment holder who did not come (or did not answer) as no-show. */
 static gboolean op_appointment_no_show(bb_op_req *req, json_t *res, bb_err *err)

@@ -1,9 +1,9 @@
 /* routes_appointments.c: public REST routes for appointments: free slots, booking, look-up,
  * cancel and the .ics (docs/rest-api.md, docs/appointments.md). Request checks live here; the
- * work is in appointments.c. */
-#include "appointments/appointments.h"
+ * work is in appointments/appointments.c. */
 #include "api/http.h"
 #include "store/offices.h"
+#include "appointments/appointments.h"
 
 #include <stdlib.h>
 #include <string.h>

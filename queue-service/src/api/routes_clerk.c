@@ -1,7 +1,7 @@
 /* routes_clerk.c: clerk login, logout and "who am I" over REST. */
-#include "store/clerks.h"
 #include "api/http.h"
 #include "base/jsonutil.h"
+#include "store/clerks.h"
 
 static const bb_field login_fields[] = {
 	{"login", BB_T_STRING, TRUE, 64}, {"password", BB_T_STRING, TRUE, 256}, {NULL},

@@ -1,13 +1,13 @@
 /* routes_ice.c: GET /api/v1/ice-servers: STUN/TURN servers and TURN credentials for browsers, rate-limited per client address. */
 #include "api/http.h"
-#include "domain/ice.h"
 #include "base/ratelimit.h"
+#include "domain/ice.h"
 
 #define ICE_PER_MINUTE 30      /* requests per client address and wall-clock minute */
 
-/* The limiter of this route. It lives here rather than in bb_app because app.h is being
- * reworked in parallel; move it into bb_app once that has landed. The lock keeps it safe should
- * handlers ever run outside the lws thread. */
+/* The limiter of this route. bb_app (store/app.h) holds the API layer's state only as opaque
+ * pointers and this layer has no state struct of its own yet, so the limiter lives here; the
+ * lock keeps it safe should handlers ever run outside the lws thread. */
 static GMutex limit_lock;
 static bb_ratelimit *limit;
 static gint64 limit_minute;

@@ -1,7 +1,7 @@
 /* routes_stats.c: GET /api/v1/admin/stats — statistics per office and day for clerks and admins,
- * as JSON or as a CSV download (see stats.h and docs/rest-api.md "Statistics"). */
-#include "store/clerks.h"
+ * as JSON or as a CSV download (see store/stats.h and docs/rest-api.md "Statistics"). */
 #include "api/http.h"
+#include "store/clerks.h"
 #include "store/offices.h"
 #include "store/stats.h"
 

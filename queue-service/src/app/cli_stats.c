@@ -1,8 +1,8 @@
 /* cli_stats.c: `stats --from D --to D [--office ID] [--csv]`: the statistics of the REST route
- * (stats.h) for operators, as JSON (default) or CSV on stdout, for every office or one. */
+ * (store/stats.h) for operators, as JSON (default) or CSV on stdout, for every office or one. */
 #include "app/cli.h"
-#include "app/cli_common.h"
 #include "store/stats.h"
+#include "app/cli_common.h"
 
 #include <stdio.h>
 

@@ -1,10 +1,10 @@
 /* janitor.c: periodic maintenance. */
 #include "app/janitor.h"
-#include "appointments/appointments.h"
 #include "base/logging.h"
-#include "sync/notify.h"
 #include "store/offices.h"
 #include "store/tickets.h"
+#include "appointments/appointments.h"
+#include "sync/notify.h"
 
 #include <stdlib.h>
 #include <string.h>

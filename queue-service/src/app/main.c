@@ -1,14 +1,14 @@
 /* main.c: entry point of buergerbuero-queue: global options, command table, `serve`. */
-#include "store/app.h"
-#include "appointments/appointments.h"
 #include "base/cfg.h"
-#include "app/cli.h"
-#include "store/clerks.h"
 #include "base/logging.h"
 #include "db/migrate.h"
-#include "sync/notify.h"
-#include "store/offices.h"
 #include "db/pool.h"
+#include "store/app.h"
+#include "store/clerks.h"
+#include "store/offices.h"
+#include "appointments/appointments.h"
+#include "sync/notify.h"
+#include "app/cli.h"
 #include "app/server.h"
 
 #include <locale.h>
@@ -50,7 +50,7 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 			return 1;
 		}
 		if (!bb_offices_reload(&app, &e) || !bb_offices_refresh_facts(&app, NULL, 0, &e))
-			g_clear_error(&e);   /* logged by db.c; the LISTEN reconnect reloads everything */
+			g_clear_error(&e);   /* logged by db/db.c; the LISTEN reconnect reloads everything */
 	} else {
 		bb_warn("main", "database unavailable at start; serving and retrying");
 	}

@@ -160,7 +160,7 @@ static gboolean listen_on(bb_server *srv)
 	pub.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	pub.keepalive_timeout = 30;
 	pub.timeout_secs = 30;
-	/* The per-session size of the public protocol is private to http.c: fill it in here. */
+	/* The per-session size of the public protocol is private to api/http.c: fill it in here. */
 	srv->public_protocols[0] = (struct lws_protocols){BB_HTTP_PROTOCOL, bb_http_callback,
 		bb_http_pss_size(), 4096, 0, NULL, 0};
 	pub.protocols = srv->public_protocols;

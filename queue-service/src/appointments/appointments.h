@@ -1,7 +1,8 @@
 /* appointments.h: booking, cancelling, looking up and checking in appointments, today's list for
- * clerks, no-shows and retention — on top of slots.c (which slots exist), the database (which are
- * taken; capacity is enforced there), apptcode.c (codes, guessing limiter), ics.c and mailer.c.
- * Runs on the service's one thread like everything that touches app->db. */
+ * clerks, no-shows and retention — on top of domain/slots.c (which slots exist), the database
+ * (which are taken; capacity is enforced there), domain/apptcode.c (codes, guessing limiter),
+ * domain/ics.c and mailer.c. Runs on the service's one thread like everything that touches
+ * app->db. */
 #ifndef BB_APPOINTMENTS_H
 #define BB_APPOINTMENTS_H
 

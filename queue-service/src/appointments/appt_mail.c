@@ -1,11 +1,11 @@
 /* appt_mail.c: the appointment's calendar file and the mails about it (confirmation,
  * cancellation, reminder), handed to mailer.c. */
-#include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
+#include "appointments/appointments.h"
 
-#include "domain/ics.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
+#include "domain/ics.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* appt_offer.c: which appointment slots an office offers right now: its policy from the
- * database, the candidate slots from slots.c, minus what is booked. */
+ * database, the candidate slots from domain/slots.c, minus what is booked. */
 #include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
 

@@ -20,15 +20,15 @@ typedef struct bb_cfg {
 	int retention_s;           /* 0: personal fields erased at the end of the office's local day */
 	int ws_queue_max;          /* outgoing messages queued per WebSocket before it is closed */
 	int db_timeout_ms;         /* statement timeout of the service's queries */
-	int db_pool_size;          /* connections for internal API ops; > 1: worker threads (pool.h) */
-	/* appointments (appointments.c) */
+	int db_pool_size;          /* connections for internal API ops; > 1: worker threads (db/pool.h) */
+	/* appointments (appointments/appointments.c) */
 	int checkin_before_s;      /* check-in opens this long before the slot */
 	int checkin_after_s;       /* ... and closes this long after its start */
 	int appointment_retention_s; /* name, contact, concern erased this long after the slot */
 	int reminder_before_s;     /* reminder mail this long before the slot (0 = none) */
 	char *smtp_url;            /* empty: no mail */
 	char *smtp_from;
-	/* ICE servers for browsers (ice.c) and the client address behind proxies (client_addr.c) */
+	/* ICE servers for browsers (domain/ice.c) and the client address behind proxies (client_addr.c) */
 	char *turn_uris;            /* comma-separated turn:/turns: URIs; empty: no TURN */
 	char *stun_uris;            /* comma-separated stun: URIs */
 	char *turn_secret;          /* coturn static-auth-secret; never logged */

@@ -15,7 +15,8 @@ typedef struct net {
 } net;
 
 /* The parsed trusted_proxies, cached by text: the configuration does not change at run time, and
- * bb_app (app.h) is being reworked elsewhere, so the parse result lives here, under a lock. */
+ * this base module knows no service context (store/app.h) to keep it in, so the parse result
+ * lives here, under a lock. */
 static GMutex cache_lock;
 static char *cache_text;
 static GArray *cache_nets;

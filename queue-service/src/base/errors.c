@@ -8,7 +8,7 @@ static const struct { const char *code; int http; } catalogue[] = {
 	{"unknown_op", 400}, {"not_found", 404}, {"method_not_allowed", 405}, {"closed", 409},
 	{"full", 409}, {"invalid_token", 409}, {"illegal_transition", 409}, {"no_ticket", 404},
 	{"conflict", 409}, {"rate_limited", 429}, {"unavailable", 503}, {"internal", 500},
-	/* appointments (appointments.c) */
+	/* appointments (appointments/appointments.c) */
 	{"invalid_code", 404}, {"cancelled", 409}, {"too_early", 409}, {"too_late", 409},
 };
 

@@ -1,8 +1,8 @@
 /* clerks.c: clerk sessions, login and presence. */
 #include "store/clerks.h"
 #include "base/logging.h"
-#include "store/offices.h"
 #include "base/secret.h"
+#include "store/offices.h"
 
 #include <string.h>
 

@@ -4,10 +4,10 @@
 #ifndef BB_OFFICES_H
 #define BB_OFFICES_H
 
-#include "store/app.h"
 #include "domain/estimate.h"
 #include "domain/hours.h"
 #include "domain/status.h"
+#include "store/app.h"
 
 #define BB_DURATION_SAMPLES 20
 

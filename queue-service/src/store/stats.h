@@ -1,6 +1,6 @@
 /* stats.h: county statistics per office and local day (numbers only, never personal fields):
  * one aggregate query over tickets and appointments, rendered as JSON or RFC 4180 CSV. Shared by
- * the REST route (routes_stats.c) and the `stats` CLI command (cli_stats.c). */
+ * the REST route (api/routes_stats.c) and the `stats` CLI command (app/cli_stats.c). */
 #ifndef BB_STATS_H
 #define BB_STATS_H
 

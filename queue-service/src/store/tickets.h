@@ -1,13 +1,14 @@
 /* tickets.h: waiting-room tickets in PostgreSQL. Every state change goes through
- * bb_ticket_apply(), which asks bb_ticket_transition() (ticket_state.h) which states may take the
- * event and issues one UPDATE guarded by `state = ANY(those)`; the database trigger checks the
- * same table again. Numbers come from a per-office-and-day counter row whose upsert also
- * serialises joins per office, so capacity holds under concurrency. */
+ * bb_ticket_apply(), which asks bb_ticket_transition() (domain/ticket_state.h) which states may
+ * take the event and issues one UPDATE guarded by `state = ANY(those)`; the database trigger
+ * checks the same table again. Numbers come from a per-office-and-day counter row whose upsert
+ * also serialises joins per office, so capacity holds under concurrency. Changes are reported
+ * through the sink (store/app.h), never to the sync layer directly. */
 #ifndef BB_TICKETS_H
 #define BB_TICKETS_H
 
-#include "store/app.h"
 #include "domain/ticket_state.h"
+#include "store/app.h"
 
 /* Columns every ticket query selects (alias t), in this order. */
 #define BB_TICKET_COLS "t.id, t.number, t.office_id, t.state, t.priority, " \
@@ -39,7 +40,7 @@ typedef struct bb_ticket_change {
 PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err);
 
 /* The office fields are copied from the office cache by the caller on the lws thread, so that
- * the join itself may run on a worker thread (pool.h). */
+ * the join itself may run on a worker thread (db/pool.h). */
 typedef struct bb_join_args {
 	const char *office;
 	const char *prefix, *timezone;
