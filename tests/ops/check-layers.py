@@ -32,10 +32,15 @@ COMPONENTS = {
         "enabled": True,
         "root": "queue-service/src",
         "layers": ["base", "domain", "db", "store", "appointments", "sync", "api", "app"],
-        # System headers a layer must not include (on top of never including a higher layer).
+        # System headers a layer must not include (on top of never including a higher layer):
+        # libpq from db/ up, libcurl (mail) from appointments/ up, libwebsockets in api/ and app/.
         "forbidden": {
-            "base": ["libpq-fe.h", "libwebsockets.h", "curl/curl.h"],
-            "domain": ["libpq-fe.h", "libwebsockets.h", "curl/curl.h"],
+            "base": ["libpq-fe.h", "curl/curl.h", "libwebsockets.h"],
+            "domain": ["libpq-fe.h", "curl/curl.h", "libwebsockets.h"],
+            "db": ["curl/curl.h", "libwebsockets.h"],
+            "store": ["curl/curl.h", "libwebsockets.h"],
+            "appointments": ["libwebsockets.h"],
+            "sync": ["libwebsockets.h"],
         },
     },
     # The Janus plugin is being restructured into these layers (settings/protocol <- session <-
