@@ -1,6 +1,6 @@
 /* fuzz_parsers.c: libFuzzer target for the queue service's pure input parsers: the request
- * validation tables (validate.c) fed with Jansson-parsed JSON, and the `--hours` syntax
- * (bb_cli_parse_hours) whose result drives the opening-hours engine (hours.c).
+ * validation tables (base/validate.c) fed with Jansson-parsed JSON, and the `--hours` syntax
+ * (bb_cli_parse_hours) whose result drives the opening-hours engine (domain/hours.c).
  *
  * The first input byte picks the target; the rest is the payload. Built and run by libfuzzer.sh. */
 #include "app/cli.h"
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Runs every op table's field checks on one parsed document, as internal.c would before an op
+/* Runs every op table's field checks on one parsed document, as api/internal.c would before an op
  * runs; a failed check must leave a well-formed, serialisable error. */
 static void fuzz_validate(const uint8_t *data, size_t size)
 {

@@ -10,7 +10,7 @@ import { startStack, QueueService, cli, sleep } from '../lib/queue.mjs';
 const TURN_SECRET = 'turn-secret-for-tests-0123456789';
 const TURN_URIS = ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349?transport=tcp'];
 const STUN_URIS = ['stun:turn.example.org:3478'];
-const PER_MINUTE = 30;   // routes_ice.c ICE_PER_MINUTE
+const PER_MINUTE = 30;   // api/routes_ice.c ICE_PER_MINUTE
 
 let stack;
 const extra = [];

@@ -1,4 +1,4 @@
-/* test_client_addr.c: the client-address decision behind trusted proxies (client_addr.c): list parsing, CIDR matching, X-Forwarded-For walk. */
+/* test_client_addr.c: the client-address decision behind trusted proxies (base/client_addr.c): list parsing, CIDR matching, X-Forwarded-For walk. */
 #include "base/client_addr.h"
 
 #include <string.h>

@@ -4,7 +4,7 @@
 
 #include "domain/ticket_state.h"
 
-/* Written from the specification, not copied from ticket_state.c: one line per legal
+/* Written from the specification, not copied from domain/ticket_state.c: one line per legal
  * transition. Every pair not listed here must be refused. */
 typedef struct legal {
 	bb_ticket_state from;
