@@ -77,6 +77,7 @@ static void on_event(bb_app *app, json_t *ev)
 
 const bb_notify_subscriber bb_internal_subscriber = {.office_changed = on_office_changed, .event = on_event};
 
+/* Everything a request owns, whichever thread ran its handler: freed on the loop only. */
 static void req_free(bb_op_req *req)
 {
 	if (req->prep_free && req->prep)
@@ -238,6 +239,8 @@ static void receive_message(bb_app *app, bb_iconn *ic, const char *text, size_t 
 	pump(app, ic);
 }
 
+/* A plugin connection closed: its citizens start their grace period unless the same instance
+ * is still connected another way, and a request still running on a worker is cut loose. */
 static void on_closed(bb_app *app, bb_iconn *ic)
 {
 	app->internal_conns = g_list_remove(app->internal_conns, ic);
@@ -265,6 +268,8 @@ static void on_closed(bb_app *app, bb_iconn *ic)
 	ic->rx = NULL;
 }
 
+/* One switch over the lws reasons of the internal protocol; fragments are collected up to the
+ * frame limit and a complete message is queued behind the request in flight. */
 int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	bb_iconn *ic = user;

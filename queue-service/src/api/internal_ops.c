@@ -228,6 +228,7 @@ static const bb_field presence_fields[] = {
 	{"session", BB_T_STRING, TRUE, 128}, {"state", BB_T_STRING, TRUE, 16}, {NULL},
 };
 
+/* Clerks choose available, paused or offline; busy is set by the service (accept) only. */
 static gboolean op_presence(bb_op_req *req, json_t *res, bb_err *err)
 {
 	static const char *const allowed[] = {"available", "paused", "offline", NULL};
@@ -244,6 +245,7 @@ static gboolean op_presence(bb_op_req *req, json_t *res, bb_err *err)
 
 static const bb_field heartbeat_fields[] = {{"sessions", BB_T_STRING_ARRAY, TRUE, 10000}, {NULL}};
 
+/* One statement for all sessions of a plugin instance's clerks, sent periodically by the plugin. */
 static gboolean op_heartbeat(bb_op_req *req, json_t *res, bb_err *err)
 {
 	json_t *arr = json_object_get(req->msg, "sessions");
@@ -256,6 +258,8 @@ static gboolean op_heartbeat(bb_op_req *req, json_t *res, bb_err *err)
 	return ok;
 }
 
+/* The clerk console's full view: each served office's queue plus today's appointments; the
+ * events keep it current afterwards. */
 static gboolean op_queue(bb_op_req *req, json_t *res, bb_err *err)
 {
 	json_t *offices = json_array();
@@ -289,6 +293,7 @@ static const bb_field call_fields[] = {
 	{"session", BB_T_STRING, TRUE, 128}, {"ticket", BB_T_INT, TRUE, 0}, {NULL},
 };
 
+/* Calls a chosen ticket (not the next one): a ticket id is required. */
 static gboolean op_call(bb_op_req *req, json_t *res, bb_err *err)
 {
 	bb_ticket_change ch = {.event = BB_EV_CALL, .ticket_id = TICKET_ID(req), .clerk_id = req->clerk->id,
@@ -305,6 +310,8 @@ static const bb_field finish_fields[] = {
 	{"outcome", BB_T_STRING, TRUE, 16}, {NULL},
 };
 
+/* A no-show outcome is its own transition (the ticket ends as no_show, not done); either way the
+ * clerk is available again once no consultation is left. */
 static gboolean op_finish(bb_op_req *req, json_t *res, bb_err *err)
 {
 	static const char *const outcomes[] = {"served", "no_show", "forwarded", NULL};
@@ -361,6 +368,8 @@ static const bb_field broadcast_fields[] = {
 	{"text", BB_T_STRING, TRUE, 280}, {NULL},
 };
 
+/* A clerk's message to everyone waiting in an office they serve; it travels as an event so the
+ * citizens on every plugin instance get it. */
 static gboolean op_broadcast(bb_op_req *req, json_t *res, bb_err *err)
 {
 	const char *office = STR(req, "office");

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+/* Compares the serialised view with the last one sent: only a real change is sent, and the
+ * timer sends it at most once per tick however often the office was recomputed. */
 void bb_live_office_check(bb_app *app, bb_office *o, gint64 now)
 {
 	char *view = bb_json_take_dump(bb_office_public_json(o, now));
@@ -35,6 +37,8 @@ static void send_all(bb_app *app, const char *text)
 	}
 }
 
+/* Time alone changes views (opening, closing, a new day's hours), so every office is checked on
+ * every tick, not only those the sync layer recomputed. */
 void bb_live_tick(bb_app *app)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
@@ -51,6 +55,7 @@ void bb_live_tick(bb_app *app)
 	}
 }
 
+/* A new visitor gets every office at once, so the widget never waits for the next change. */
 static void send_snapshot(bb_app *app, bb_lconn *lc)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
@@ -62,6 +67,8 @@ static void send_snapshot(bb_app *app, bb_lconn *lc)
 	g_free(s);
 }
 
+/* Visitors only listen: what they send is ignored, and a frame over 1 KiB closes the connection,
+ * so that an anonymous endpoint cannot be used to push data at the service. */
 int bb_live_callback(bb_app *app, bb_lconn *lc, struct lws *wsi, enum lws_callback_reasons reason,
 	void *in, size_t len)
 {

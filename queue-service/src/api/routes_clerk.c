@@ -7,6 +7,7 @@ static const bb_field login_fields[] = {
 	{"login", BB_T_STRING, TRUE, 64}, {"password", BB_T_STRING, TRUE, 256}, {NULL},
 };
 
+/* The token is returned once; on rate limiting the client learns how long to wait. */
 static void post_login(bb_http_req *req, bb_http_resp *resp)
 {
 	bb_err err = {0};
@@ -25,6 +26,7 @@ static void post_login(bb_http_req *req, bb_http_resp *resp)
 		"clerk", bb_clerk_json(c)));
 }
 
+/* 204 without body: nothing left to say about a session that is gone. */
 static void post_logout(bb_http_req *req, bb_http_resp *resp)
 {
 	bb_err err = {0};

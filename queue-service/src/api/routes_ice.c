@@ -34,6 +34,7 @@ static int count_request(const char *addr, gint64 now_s)
 	return MIN(wait, left_in_minute);
 }
 
+/* Rate-limited because each answer carries fresh TURN credentials, which relay traffic. */
 static void get_ice_servers(bb_http_req *req, bb_http_resp *resp)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;

@@ -43,6 +43,7 @@ static char *clerk_insert(bb_db *db, const char *login, const char *name, const 
 	return id;
 }
 
+/* Clerk, offices and presence row in one transaction: a clerk never exists half-made. */
 static int clerk_add(const bb_cfg *cfg, int argc, char **argv)
 {
 	char *name = NULL, *role = NULL, *offices = NULL;
@@ -117,6 +118,7 @@ static int clerk_update(const bb_cfg *cfg, const char *login, const char *sql, c
 	return rc;
 }
 
+/* The password is read from stdin, never from the command line (ps would show it). */
 static int clerk_passwd(const bb_cfg *cfg, int argc, char **argv)
 {
 	if (argc != 2) {

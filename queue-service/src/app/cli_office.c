@@ -76,6 +76,7 @@ typedef struct office_opts {
 	char **closed, **reopen;
 } office_opts;
 
+/* add and edit take the same options. */
 static GOptionContext *office_context(office_opts *o, const char *usage)
 {
 	GOptionEntry entries[] = {
@@ -222,6 +223,7 @@ out:
 	return rc;
 }
 
+/* One line per office with its weekly hours formatted by the database. */
 static int office_list(const bb_cfg *cfg)
 {
 	bb_db *db = bb_cli_connect(cfg);

@@ -46,6 +46,7 @@ static void no_shows(bb_app *app)
 	}
 }
 
+/* A citizen who did not come back within the office's grace period loses the place. */
 static void grace_expiry(bb_app *app)
 {
 	PGresult *r = query(app, "SELECT t.id FROM ticket t JOIN office o ON o.id = t.office_id "
@@ -73,6 +74,8 @@ static void closing_expiry(bb_app *app, gint64 now, gboolean full_scan)
 	}
 }
 
+/* A clerk whose console stopped sending heartbeats (closed tab, lost network) goes offline, so
+ * that an office does not look staffed by someone who is gone; its status may change with it. */
 static void presence_timeout(bb_app *app)
 {
 	g_autofree char *secs = g_strdup_printf("%d", app->cfg.presence_timeout_s);
@@ -93,6 +96,8 @@ static void presence_timeout(bb_app *app)
 	PQclear(r);
 }
 
+/* Personal fields of finished tickets are erased when their retention ends; the row stays for
+ * statistics. Expired sessions go too. */
 static void retention(bb_app *app)
 {
 	PGresult *r = query(app, "UPDATE ticket SET name = NULL, concern = NULL WHERE erase_after < now() "
@@ -120,6 +125,8 @@ static void status_by_time(bb_app *app, gint64 now)
 	}
 }
 
+/* Cheap steps every tick (each one query that usually returns nothing), expensive ones every
+ * n-th; the office cache is reloaded at least every 60 s even without a bb_config notification. */
 void bb_janitor_run(bb_app *app, guint tick)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;

@@ -194,6 +194,8 @@ static void destroy(bb_server *srv)
 	g_free(srv);
 }
 
+/* Wiring before listening: the first poll (right after start) recomputes every office and must
+ * find the subscribers in place. */
 bb_server *bb_server_start(bb_app *app)
 {
 	bb_server *srv = g_new0(bb_server, 1);
@@ -231,6 +233,7 @@ void bb_server_wake(gpointer srv)
 	lws_cancel_service(((bb_server *)srv)->lws);
 }
 
+/* The context goes before srv: lws keeps pointers into srv (protocols, mounts, timers). */
 void bb_server_stop(bb_server *srv)
 {
 	if (!srv)

@@ -381,6 +381,7 @@ gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *co
 #define TODAY_COLS "a.id, a.state, extract(epoch FROM a.start_at)::bigint, " \
 	"extract(epoch FROM a.end_at)::bigint, a.name, a.concern, a.ticket_id, o.timezone"
 
+/* The clerk's view of an appointment: local time of the office, the ticket once checked in. */
 static json_t *today_entry(const PGresult *r, int i)
 {
 	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(PQgetvalue(r, i, 7));

@@ -86,6 +86,7 @@ static gboolean parse_net(const char *text, net *n)
 	return TRUE;
 }
 
+/* Whole bytes first, then the masked rest of the prefix. */
 static gboolean net_contains(const net *n, const guint8 a[16])
 {
 	int full = n->prefix / 8, rest = n->prefix % 8;

@@ -3,6 +3,7 @@
 
 #define ARRAY_STRING_MAX 128   /* characters per string inside a string array */
 
+/* Lengths count characters, not bytes, so umlauts cost what they look like. */
 static gboolean check_string(const char *name, json_t *v, gint64 max, bb_err *err)
 {
 	if (!json_is_string(v)) {
@@ -27,6 +28,7 @@ static gboolean check_int(const char *name, json_t *v, gint64 max, bb_err *err)
 	return TRUE;
 }
 
+/* Items are checked like single fields; strings inside arrays (tokens, ids) have a fixed bound. */
 static gboolean check_array(const bb_field *f, json_t *v, bb_err *err)
 {
 	if (!json_is_array(v)) {

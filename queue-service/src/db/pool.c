@@ -115,7 +115,7 @@ guint64 bb_pool_db_errors(const bb_pool *pool)
 	return pool ? pool->db_errors : 0;
 }
 
-/* Worker loop: pop, run, hand back, wake the loop. A transaction a handler left open
+/* Worker loop: pop, run, hand back, wake the loop. A transaction a job left open
  * (a bug) is rolled back here so that it cannot swallow the next job's statements. */
 static gpointer worker_main(gpointer data)
 {
@@ -141,6 +141,8 @@ static gpointer worker_main(gpointer data)
 	return NULL;
 }
 
+/* The connections connect lazily (on a worker's first job): a pool can start while the database
+ * is down, like the loop's own connection. */
 bb_pool *bb_pool_new(int n, const char *conninfo, int statement_timeout_ms, bb_pool_fn wake,
 	gpointer wake_data)
 {
@@ -187,6 +189,8 @@ static void finish_job(bb_pool *pool, bb_job *job)
 	g_free(job);
 }
 
+/* Takes only what is finished now, without waiting: it runs on every wake-up and from a
+ * backstop timer, and each finished job is popped, and so completed, exactly once. */
 void bb_pool_dispatch(bb_pool *pool)
 {
 	if (!pool)
@@ -196,6 +200,8 @@ void bb_pool_dispatch(bb_pool *pool)
 		finish_job(pool, job);
 }
 
+/* One stop marker per worker behind the queued jobs, so every job submitted before still runs and
+ * its effects and completion are applied before the connections go away. */
 void bb_pool_free(bb_pool *pool)
 {
 	if (!pool)

@@ -115,6 +115,8 @@ static gboolean window_over(gpointer key, gpointer value, gpointer user)
 /* Clients the table had no room for share one bucket, so address rotation buys nothing. */
 #define OVERFLOW_KEY "\x01overflow"
 
+/* A window that has passed is forgotten here, so a blocked client is let in again without
+ * waiting for a prune. */
 static int wait_for(bb_apptcode_limiter *l, const char *key, gint64 now)
 {
 	client_failures *f = g_hash_table_lookup(l->clients, key);

@@ -82,6 +82,7 @@ static void day_slots(const bb_hours *hours, GTimeZone *tz, const bb_slot_policy
 	}
 }
 
+/* The time rules shared by listing and checking: past, lead time, horizon. */
 static bb_slot_verdict judge(const bb_slot_policy *p, gint64 start, gint64 now)
 {
 	if (start < now)

@@ -39,6 +39,7 @@ void bb_clerks_free(bb_app *app)
 	g_clear_pointer(&app->session_cache, g_hash_table_destroy);
 }
 
+/* Callers own what they get: the cache keeps its own copy. */
 static bb_clerk *clerk_copy(const bb_clerk *c)
 {
 	bb_clerk *d = g_new0(bb_clerk, 1);

@@ -217,6 +217,7 @@ json_t *bb_estimate_json(bb_estimate e)
 	return json_pack("{s:i, s:i}", "min_s", e.min_s, "max_s", e.max_s);
 }
 
+/* Today's opening intervals in the office's local time, as the widget prints them. */
 static json_t *hours_today_json(const bb_office *o, gint64 now)
 {
 	bb_interval iv[8];

@@ -39,6 +39,8 @@ static void event(bb_app *app, json_t *ev)
 
 static const bb_sink sink = {.office_dirty = office_dirty, .event = event};
 
+/* Installs the sink together with the state behind it: from now on every reported change waits
+ * here for the next flush. */
 void bb_notify_init(bb_app *app)
 {
 	struct bb_sync *s = g_new0(struct bb_sync, 1);
@@ -50,6 +52,7 @@ void bb_notify_init(bb_app *app)
 	app->sink = &sink;
 }
 
+/* The sink goes first: nothing may queue into state that is being freed. */
 void bb_notify_free(bb_app *app)
 {
 	struct bb_sync *s = app->sync;
@@ -93,6 +96,8 @@ static gboolean publish_office(bb_app *app, bb_office *o, gint64 now)
 	return TRUE;
 }
 
+/* One pg_notify() on the loop's connection; FALSE when the database did not take it, so that the
+ * caller can keep what it wanted to send for the next tick. */
 static gboolean send_notify(bb_app *app, const char *channel, const char *payload)
 {
 	const char *p[] = {channel, payload};
@@ -162,6 +167,9 @@ static void flush_events(bb_app *app, gboolean listening)
 	sync->pending_events = rest;
 }
 
+/* One NOTIFY for the dirty offices (as many ids as fit one payload; the rest wait for the next
+ * tick), then the events, then the recompute of everything notified since the last tick, so a
+ * burst of changes costs one recompute per office and tick. */
 void bb_notify_flush(bb_app *app)
 {
 	struct bb_sync *sync = app->sync;
@@ -225,6 +233,7 @@ void bb_notify_offices_changed(bb_app *app, const char *const *ids, int n)
 	}
 }
 
+/* Events from any instance (ours included) reach this instance's subscribers once, in order. */
 static void on_events(bb_app *app, const char *payload)
 {
 	json_error_t jerr;
@@ -241,6 +250,8 @@ static void on_events(bb_app *app, const char *payload)
 	json_decref(arr);
 }
 
+/* Office ids to recompute at the next flush; a set, so several notifications of one office in a
+ * tick cost one recompute. An id we do not know means the configuration changed elsewhere. */
 static void on_offices(bb_app *app, const char *payload)
 {
 	struct bb_sync *sync = app->sync;
@@ -293,6 +304,9 @@ static gboolean ensure_listen(bb_app *app)
 	return TRUE;
 }
 
+/* Non-blocking: reads what arrived on the LISTEN connection; a lost connection is dropped here
+ * and reconnected (with a full recompute) by the next poll. A configuration change reloads the
+ * office cache and recomputes every office once, however many notifications announced it. */
 void bb_notify_poll(bb_app *app)
 {
 	struct bb_sync *sync = app->sync;
