@@ -29,12 +29,8 @@
 #include <janus/plugins/plugin.h>
 
 #include "bb_protocol.h"
+#include "core/bb_package.h"
 #include "core/bb_settings.h"
-
-#define BB_PACKAGE "janus.plugin.buergerbuero"
-#define BB_NAME "Bürgerbüro"
-#define BB_VERSION 2
-#define BB_VERSION_STRING "0.2.0"
 
 struct bb_qc;
 

@@ -1,6 +1,7 @@
 /* bb_settings.c: reads janus.plugin.buergerbuero.jcfg; one table drives keys, defaults and limits. */
 #include "core/bb_settings.h"
-#include "core/bb_context.h"
+#include "core/bb_package.h"
+#include "bb_protocol.h"
 
 #include <janus/config.h>
 #include <janus/debug.h>
