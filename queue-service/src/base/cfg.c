@@ -47,6 +47,8 @@ static const cfg_key keys[] = {
 	 "lifetime of a clerk session in seconds"},
 	{"presence_timeout_s", "BB_PRESENCE_TIMEOUT_S", I(presence_timeout_s), "30", 2, 3600,
 	 "a clerk not heard of for this many seconds goes offline"},
+	{"plugin_grace_s", "BB_PLUGIN_GRACE_S", I(plugin_grace_s), "30", 1, 3600,
+	 "a Janus node away this many seconds loses its consultations: their tickets go back to the front of the queue"},
 	{"retention_s", "BB_RETENTION_S", I(retention_s), "0", 0, 31536000,
 	 "seconds after arrival until a finished ticket's name and concern are erased; 0 = end of the office's local day"},
 	{"ws_queue_max", "BB_WS_QUEUE_MAX", I(ws_queue_max), "2048", 16, 1000000,
