@@ -3,6 +3,7 @@
 // the office status is right, and PostgreSQL shows no ticket held by a consultation that is gone.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { JanusClient, fakeOffer, fakeAnswer, PLUGIN, SLOW } from '../lib/janus.mjs';
 import { startStack, until } from './stack.mjs';
 
@@ -153,6 +154,65 @@ test('a short cut of the plugin connection keeps a consultation running', {
   assert.equal(stack.queue.sql(`SELECT state FROM ticket WHERE id = ${ticketId}`), 'in_consultation');
   assert.equal(k.has('hangup'), false);
   assert.equal((await k.request({ request: 'finish', outcome: 'served' })).data.buergerbuero, 'finished');
+  assert.deepEqual(audit(stack), { held: 0, busy: 0 });
+  client.close();
+});
+
+// A TCP relay between the plugin and the queue service that the test can cut and restore.
+function relay(targetPort) {
+  const sockets = new Set();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) { client.destroy(); return; }
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    port: server.address().port,
+    cut() { open = false; for (const s of sockets) s.destroy(); },
+    restore() { open = true; },
+    close() { open = false; for (const s of sockets) s.destroy(); server.close(); },
+  })));
+}
+
+test('the plugin cut off longer than the grace period: its consultation ends, both find each other again', {
+  timeout: 120000 * SLOW,
+}, async (t) => {
+  const stack = await startStack('recovery-partition', { env: { BB_PLUGIN_GRACE_S: String(GRACE_S) } });
+  const r = await relay(stack.queue.svc.internalPort);
+  t.after(async () => { r.close(); await stack.stop(); });
+  await stack.janus.stop();
+  await stack.startJanus({ queueUrl: `ws://127.0.0.1:${r.port}/internal/v1` });
+  const client = await connect(stack);
+  const citizen = await join(client, stack.queue.office, { name: 'Abgeschnitten' });
+  const k = await clerk(client, stack);
+  const ticketId = await consult(k, citizen);
+  r.cut();
+  await k.event('queue_unavailable', 15000);
+  // Janus is alive but nobody hears of it: past the grace period the service recovers the ticket
+  await until(() => stack.queue.sql(`SELECT state FROM ticket WHERE id = ${ticketId}`) === 'waiting',
+    { timeoutMs: (GRACE_S + 20) * 1000, what: 'ticket recovered while the node is cut off' });
+  assert.deepEqual(audit(stack), { held: 0, busy: 0 });
+  r.restore();
+  await until(() => pluginUp(stack.janus), { timeoutMs: 30000 * SLOW, what: 'plugin reconnected' });
+  // the node still held the consultation: it ends it, the citizen hears its place at the front
+  assert.equal((await k.event('hangup', 15000)).data.reason, 'recovered');
+  const back = await citizen.event('requeued', 15000);
+  assert.equal(back.data.reason, 'recovered');
+  assert.equal(back.data.position, 0);
+  await k.next((e) => e.janus === 'hangup');   // Janus closed the clerk's PeerConnection
+  const calling = await k.request({ request: 'call_next' }, fakeOffer());
+  assert.equal(calling.data.ticket.number, citizen.ticket.number, JSON.stringify(calling.data));
+  await citizen.event('called');
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  await citizen.event('requeued');
+  await citizen.request({ request: 'leave' });
   assert.deepEqual(audit(stack), { held: 0, busy: 0 });
   client.close();
 });

@@ -27,6 +27,8 @@ static const legal expected_legal[] = {
 	{ BB_TICKET_IN_CONSULTATION, BB_EV_NO_SHOW, BB_TICKET_NO_SHOW },
 	{ BB_TICKET_IN_CONSULTATION, BB_EV_REQUEUE, BB_TICKET_WAITING },
 	{ BB_TICKET_IN_CONSULTATION, BB_EV_TRANSFER, BB_TICKET_WAITING },
+	{ BB_TICKET_CALLED, BB_EV_RECOVER, BB_TICKET_WAITING },
+	{ BB_TICKET_IN_CONSULTATION, BB_EV_RECOVER, BB_TICKET_WAITING },
 };
 
 static const legal *find_expected(bb_ticket_state s, bb_ticket_event e)
@@ -86,7 +88,7 @@ static void test_names_roundtrip(void)
 	}
 	g_assert_false(bb_ticket_state_parse(NULL, NULL));
 	const char *events[] = { "call", "accept", "finish", "no_show", "cancel", "expire",
-	                         "requeue", "transfer" };
+	                         "requeue", "transfer", "recover" };
 	G_STATIC_ASSERT(G_N_ELEMENTS(events) == BB_EV_N_EVENTS);
 	for (int e = 0; e < BB_EV_N_EVENTS; e++)
 		g_assert_cmpstr(bb_ticket_event_name((bb_ticket_event)e), ==, events[e]);

@@ -6,6 +6,7 @@
 #include "base/secret.h"
 #include "store/offices.h"
 #include "store/queue.h"
+#include "store/recovery.h"
 #include "store/tickets.h"
 #include "appointments/appointments.h"
 
@@ -18,10 +19,22 @@
 
 static const bb_field hello_fields[] = {
 	{"secret", BB_T_STRING, TRUE, 256}, {"instance", BB_T_STRING, TRUE, 64},
-	{"tickets", BB_T_INT_ARRAY, FALSE, 100000}, {NULL},
+	{"boot", BB_T_STRING, FALSE, 64}, {"tickets", BB_T_INT_ARRAY, FALSE, 1000000},
+	{"consultations", BB_T_INT_ARRAY, FALSE, 1000000}, {NULL},
 };
 
-/* Authenticates the plugin instance and resynchronises which of its tickets are attached. */
+/* The ids of an optional integer array as strings (NULL-terminated; g_strfreev). */
+static char **id_strings(json_t *arr, int *n)
+{
+	*n = arr ? (int)json_array_size(arr) : 0;
+	char **ids = g_new0(char *, *n + 1);
+	for (int i = 0; i < *n; i++)
+		ids[i] = g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(json_array_get(arr, i)));
+	return ids;
+}
+
+/* Authenticates the plugin instance, recovers the consultations of a node that restarted, and
+ * resynchronises which of its tickets are attached. */
 static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 {
 	if (req->ic->hello) {
@@ -35,14 +48,12 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 		return FALSE;
 	}
 	const char *instance = STR(req, "instance");
-	json_t *tickets = json_object_get(req->msg, "tickets");
-	int n = tickets ? (int)json_array_size(tickets) : 0;
-	char **ids = g_new0(char *, n + 1);
-	for (int i = 0; i < n; i++)
-		ids[i] = g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(json_array_get(tickets, i)));
-	gboolean ok = bb_tickets_resync(req->app, instance, (const char *const *)ids, n, err);
-	g_strfreev(ids);
-	if (!ok)
+	int n, n_held;
+	g_auto(GStrv) ids = id_strings(json_object_get(req->msg, "tickets"), &n);
+	g_auto(GStrv) held = id_strings(json_object_get(req->msg, "consultations"), &n_held);
+	if (!bb_recovery_hello(req->app, instance, STR(req, "boot"), (const char *const *)held, n_held, err))
+		return FALSE;
+	if (!bb_tickets_resync(req->app, instance, (const char *const *)ids, n, err))
 		return FALSE;
 	req->ic->hello = TRUE;
 	g_free(req->ic->instance);
@@ -140,6 +151,15 @@ static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
 	const char *resume = STR(req, "resume_token");
 	if (resume) {
 		ticket = bb_ticket_resume(req->app, resume, req->instance, &token, err);
+		/* the citizen is back on a new handle while a consultation still holds the ticket: that
+		 * consultation is gone (the citizen's side of it was the old handle), so it is
+		 * recovered and the citizen resumes at the front */
+		gint64 held_id;
+		if (!ticket && g_strcmp0(err->code, "invalid_token") == 0 &&
+				(held_id = bb_ticket_held_by_token(req->app, resume)) && bb_recovery_ticket(req->app, held_id)) {
+			bb_err_clear(err);
+			ticket = bb_ticket_resume(req->app, resume, req->instance, &token, err);
+		}
 	} else {
 		const join_prep *j = req->prep;
 		bb_join_args a = {.office = j->office, .prefix = j->prefix, .timezone = j->timezone,

@@ -3,7 +3,9 @@
 #include "base/logging.h"
 #include "store/offices.h"
 #include "store/tickets.h"
+#include "api/internal.h"
 #include "appointments/appointments.h"
+#include "store/recovery.h"
 #include "sync/notify.h"
 
 #include <stdlib.h>
@@ -125,6 +127,20 @@ static void status_by_time(bb_app *app, gint64 now)
 	}
 }
 
+/* Janus nodes connected here are seen; those nobody has seen for plugin_grace_s lose their
+ * consultations (store/recovery.h). Before the no-show step, so that a citizen whose call was
+ * lost with its node is recovered, not counted as a no-show. */
+static void plugin_nodes(bb_app *app)
+{
+	g_autoptr(GPtrArray) live = g_ptr_array_new();
+	for (GList *l = app->internal_conns; l; l = l->next) {
+		bb_iconn *ic = l->data;
+		if (ic->hello && ic->instance)
+			g_ptr_array_add(live, ic->instance);
+	}
+	bb_recovery_sweep(app, (const char *const *)live->pdata, (int)live->len);
+}
+
 /* Cheap steps every tick (each one query that usually returns nothing), expensive ones every
  * n-th; the office cache is reloaded at least every 60 s even without a bb_config notification. */
 void bb_janitor_run(bb_app *app, guint tick)
@@ -136,6 +152,7 @@ void bb_janitor_run(bb_app *app, guint tick)
 			bb_notify_offices_changed(app, NULL, 0);
 		g_clear_error(&e);
 	}
+	plugin_nodes(app);
 	no_shows(app);
 	grace_expiry(app);
 	closing_expiry(app, now, tick % 30 == 0);

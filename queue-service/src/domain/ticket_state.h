@@ -26,6 +26,7 @@ typedef enum bb_ticket_event {
 	BB_EV_EXPIRE,         /* waiting | called -> expired (grace passed, office closed) */
 	BB_EV_REQUEUE,        /* called | in_consultation -> waiting (arrival kept) */
 	BB_EV_TRANSFER,       /* waiting | called | in_consultation -> waiting in another office */
+	BB_EV_RECOVER,        /* called | in_consultation -> waiting at the front (its node crashed) */
 	BB_EV_N_EVENTS
 } bb_ticket_event;
 

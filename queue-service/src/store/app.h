@@ -88,6 +88,7 @@ struct bb_app {
 	struct bb_sync *sync;                   /* sync/ state (LISTEN connection, pending NOTIFYs) */
 	GList *internal_conns;                  /* api/internal.c's plugin connections */
 	GList *live_conns;                      /* api/live.c's live WebSocket connections */
+	gint64 started_us;            /* monotonic: first janitor sweep (store/recovery.c) */
 };
 
 /* The connection the current thread must use: a pool worker's own, else app->db. */

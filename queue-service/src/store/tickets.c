@@ -59,6 +59,10 @@ static const struct {
 	[BB_EV_REQUEUE] = {"waiting_at = now(), called_at = NULL, in_consultation_at = NULL, clerk_id = NULL", FALSE},
 	[BB_EV_TRANSFER] = {"waiting_at = now(), called_at = NULL, in_consultation_at = NULL, clerk_id = NULL, "
 		"office_id = $X, transfers = transfers + 1", TRUE},
+	/* the front of the queue (highest priority, arrival kept); the citizen's connection went
+	 * with the node, so its grace period runs until it resumes */
+	[BB_EV_RECOVER] = {"waiting_at = now(), called_at = NULL, in_consultation_at = NULL, clerk_id = NULL, "
+		"priority = 100, detached_at = coalesce(detached_at, now())", FALSE},
 };
 
 /* Collects the states from which `ev` is legal; all lead to the same target. */
@@ -123,12 +127,30 @@ static json_t *offered_slots(bb_app *app, const char *office)
 	return app->offer_hook ? app->offer_hook(app, office) : json_array();
 }
 
+json_t *bb_ticket_recovered_event(bb_app *app, const PGresult *r, int row)
+{
+	bb_err err = {0};
+	json_t *t = bb_ticket_json_with_position(app, r, row, &err);
+	bb_err_clear(&err);
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:O?}", "event", "recovered",
+		"ticket", (json_int_t)bb_db_int(r, row, BB_TCOL_ID), "number", PQgetvalue(r, row, BB_TCOL_NUMBER),
+		"office", PQgetvalue(r, row, BB_TCOL_OFFICE), "position", t ? json_object_get(t, "position") : NULL);
+	if (t)
+		json_decref(t);
+	return ev;
+}
+
 /* Events other instances' plugins must hear about, derived from the change just made. */
 static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult *r)
 {
 	switch (ch->event) {
 	case BB_EV_REQUEUE:
 	case BB_EV_TRANSFER:
+		bb_sink_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival",
+			"office", PQgetvalue(r, 0, BB_TCOL_OFFICE), "ticket", bb_ticket_json(r, 0, 0)));
+		break;
+	case BB_EV_RECOVER:
+		bb_sink_event(app, bb_ticket_recovered_event(app, r, 0));
 		bb_sink_event(app, json_pack("{s:s, s:s, s:o}", "event", "arrival",
 			"office", PQgetvalue(r, 0, BB_TCOL_OFFICE), "ticket", bb_ticket_json(r, 0, 0)));
 		break;
@@ -352,6 +374,20 @@ gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err)
 	bb_sink_office_dirty(app, PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return TRUE;
+}
+
+gint64 bb_ticket_held_by_token(bb_app *app, const char *token)
+{
+	g_autofree char *hash = bb_token_hash(token);
+	const char *p[] = {hash};
+	bb_err err = {0};
+	PGresult *r = bb_app_exec(app, "SELECT id FROM ticket WHERE resume_token_hash = $1 AND state = 'in_consultation'",
+		1, p, &err);
+	bb_err_clear(&err);
+	gint64 id = r && PQntuples(r) == 1 ? bb_db_int(r, 0, 0) : 0;
+	if (r)
+		PQclear(r);
+	return id;
 }
 
 gboolean bb_tickets_resync(bb_app *app, const char *instance, const char *const *attached, int n, bb_err *err)

@@ -59,6 +59,11 @@ json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, c
 gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err);
 /* Ticket JSON with current position (for responses after a change). */
 json_t *bb_ticket_json_with_position(bb_app *app, const PGresult *r, int row, bb_err *err);
+/* The `recovered` event of a ticket row (BB_TICKET_COLS) with its current position. */
+json_t *bb_ticket_recovered_event(bb_app *app, const PGresult *r, int row);
+/* The ticket of a resume token that a consultation holds (0 = none): its citizen is back on a new
+ * handle, so that consultation is gone (store/recovery.h). */
+gint64 bb_ticket_held_by_token(bb_app *app, const char *token);
 /* After `hello`: tickets of `instance` not in `attached` start their grace period, listed ones
  * are attached again. */
 gboolean bb_tickets_resync(bb_app *app, const char *instance, const char *const *attached, int n, bb_err *err);
