@@ -1,10 +1,17 @@
 #!/bin/sh
-# Container entry of Janus: write the private configuration from env (scripts/janus-config), then run Janus in the foreground.
+# Container entry of Janus: secrets from their files into a private configuration (scripts/janus-config), then run Janus as user janus.
 set -eu
+# shellcheck source=docker/lib/secrets.sh
+. /usr/local/lib/buergerbuero/secrets.sh
 
-: "${BB_INTERNAL_SECRET:?BB_INTERNAL_SECRET is required}"
-: "${BB_JANUS_ADMIN_SECRET:?BB_JANUS_ADMIN_SECRET is required}"
-
+# The secrets reach janus-config only; Janus itself runs without them in its environment.
+internal_secret="$(bb_secret BB_INTERNAL_SECRET)"
+admin_secret="$(bb_secret BB_JANUS_ADMIN_SECRET)"
+unset BB_INTERNAL_SECRET BB_INTERNAL_SECRET_FILE BB_JANUS_ADMIN_SECRET BB_JANUS_ADMIN_SECRET_FILE
+mkdir -p /run/buergerbuero
 # janus-config prints the folder to pass to janus -F.
-confdir="$(/usr/share/buergerbuero/scripts/janus-config /run/buergerbuero/janus)"
-exec janus -F "$confdir" "$@"
+confdir="$(BB_INTERNAL_SECRET="$internal_secret" BB_JANUS_ADMIN_SECRET="$admin_secret" \
+  /usr/share/buergerbuero/scripts/janus-config /run/buergerbuero/janus)"
+unset internal_secret admin_secret
+chown -R janus:janus /run/buergerbuero/janus
+exec setpriv --reuid=janus --regid=janus --init-groups -- janus -F "$confdir" "$@"

@@ -25,10 +25,11 @@ RUN apt-get update \
 COPY --from=build /out/usr/lib/buergerbuero/janus-plugins /usr/lib/buergerbuero/janus-plugins
 COPY scripts/janus-config /usr/share/buergerbuero/scripts/janus-config
 COPY scripts/lib /usr/share/buergerbuero/scripts/lib
+COPY docker/lib/secrets.sh /usr/local/lib/buergerbuero/secrets.sh
 COPY docker/janus-entrypoint.sh /usr/local/bin/janus-entrypoint
 ENV BB_PLUGIN_SO=/usr/lib/buergerbuero/janus-plugins/libjanus_buergerbuero.so \
     BB_JANUS_WS_PORT=8188 BB_JANUS_HTTP_PORT=8088 BB_JANUS_ADMIN_PORT=7088
-USER janus
+# The entrypoint starts as root only to read the secrets' files, then runs Janus as janus.
 EXPOSE 8188 8088
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD curl -fsS -o /dev/null http://127.0.0.1:8088/janus/info || exit 1

@@ -1,4 +1,4 @@
-# Image of the queue service buergerbuero-queue: built from source on Debian 12, runs as a non-root user.
+# Image of the queue service buergerbuero-queue: built from source on Debian 12, runs as the non-root user bb.
 # Build from the repository root: docker build -f docker/queue.Dockerfile .
 
 # --- build stage (same in docker/janus.Dockerfile, so the layer cache serves both images) ---
@@ -26,12 +26,14 @@ RUN apt-get update \
 COPY --from=build /out/usr/bin/buergerbuero-queue /usr/bin/buergerbuero-queue
 COPY sql /usr/share/buergerbuero/sql
 COPY web-client /usr/share/buergerbuero/web-client
+COPY docker/lib/secrets.sh /usr/local/lib/buergerbuero/secrets.sh
 COPY docker/queue-entrypoint.sh /usr/local/bin/queue-entrypoint
+COPY docker/queue-admin.sh /usr/local/bin/buergerbuero-queue
 ENV BB_SQL_DIR=/usr/share/buergerbuero/sql \
     BB_STATIC_DIR=/usr/share/buergerbuero/web-client \
     BB_HTTP_BIND=0.0.0.0 BB_HTTP_PORT=8080 \
     BB_INTERNAL_BIND=0.0.0.0 BB_INTERNAL_PORT=8089
-USER bb
+# The entrypoint starts as root only to read the secrets' files, then runs the service as bb.
 EXPOSE 8080 8089
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS -o /dev/null http://127.0.0.1:8080/healthz || exit 1

@@ -6,6 +6,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && rm -f /etc/nginx/sites-enabled/default
 COPY docker/web/nginx.conf.template /etc/buergerbuero/nginx.conf.template
+COPY docker/web/render-nginx-conf /usr/local/bin/render-nginx-conf
+COPY docker/web/start /usr/share/buergerbuero/start
 COPY docker/web/entrypoint.sh /usr/local/bin/web-entrypoint
 EXPOSE 80 443
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \

@@ -3,7 +3,7 @@
 set -eu
 
 : "${BB_PUBLIC_HOST:?BB_PUBLIC_HOST is required}"
-tls=/etc/buergerbuero/tls
+tls="${BB_WEB_TLS_DIR:-/etc/buergerbuero/tls}"
 cert="$tls/fullchain.pem"
 key="$tls/privkey.pem"
 
@@ -18,10 +18,18 @@ if [ ! -s "$cert" ] || [ ! -s "$key" ]; then
     -subj "/CN=$BB_PUBLIC_HOST" -addext "subjectAltName=DNS:$BB_PUBLIC_HOST" \
     -keyout "$key" -out "$cert" 2>/dev/null
   chmod 644 "$cert"
+  umask 022
 fi
 
-# Only our variables are substituted: nginx's own $variables stay untouched.
-envsubst '${BB_PUBLIC_HOST} ${BB_METRICS_ALLOW}' \
-  </etc/buergerbuero/nginx.conf.template >/etc/nginx/nginx.conf
+# BSI TR-02102-2 asks for RSA keys of at least 3000 bits (ECDSA: 250 bits); nginx cannot refuse a
+# weaker certificate, so say it loudly.
+bits="$(openssl x509 -in "$cert" -noout -text 2>/dev/null | sed -n 's/.*Public-Key: (\([0-9]*\) bit).*/\1/p' | head -n 1)"
+if openssl x509 -in "$cert" -noout -text 2>/dev/null | grep -q 'rsaEncryption' && [ "${bits:-0}" -lt 3000 ]; then
+  echo "web-entrypoint: WARNING: the certificate's RSA key has ${bits:-?} bits; BSI TR-02102-2 asks for at least 3000 (or ECDSA P-256)" >&2
+fi
+
+run="${BB_WEB_RUN_DIR:-/run/nginx}"
+mkdir -p "$run"
+/usr/local/bin/render-nginx-conf /etc/buergerbuero/nginx.conf.template >/etc/nginx/nginx.conf
 nginx -t -q
 exec nginx -g 'daemon off;'
