@@ -142,13 +142,27 @@ step('one character over is refused in the browser, next to the field, before an
     // the name's error went away once the name was fine again
     assert.equal(await name.getAttribute('aria-invalid'), null);
   }
+  // both over: both refused, each next to its field, the focus on the first
+  await name.fill(SCRIPTS[0].nameOver);
+  await page().getByRole('button', { name: 'Jetzt Warteraum betreten' }).click();
+  await assertRefused(name, `Ihr Name ist zu lang: höchstens ${NAME} Zeichen.`);
+  assert.equal(await concern.getAttribute('aria-invalid'), 'true');
   // a control character (a tab pasted into the name) is refused the same way
   await concern.fill('');
   await name.fill('Erika\tMuster');
   await page().getByRole('button', { name: 'Jetzt Warteraum betreten' }).click();
   await assertRefused(name, 'Ihr Name enthält ein unsichtbares Sonderzeichen');
+  // in English: the same refusal in the citizen's language
+  await page().getByRole('button', { name: 'Switch to English' }).click();
+  const nameEn = page().getByLabel('Your name (optional)');
+  await nameEn.fill(SCRIPTS[3].nameOver);
+  await page().getByText(`${NAME + 1} / ${NAME} characters – 1 too many`).waitFor();
+  await page().getByRole('button', { name: 'Enter the waiting room now' }).click();
+  await assertRefused(nameEn, `Your name is too long: at most ${NAME} characters.`);
+  await assertAccessible(page(), 'device check with a name one over (English)');
   assert.equal(await widgetView(page()), 'device');
   assert.equal(await joins(), before, 'no join was sent');
+  await page().getByRole('button', { name: 'Auf Deutsch umschalten' }).click();
   await page().getByRole('button', { name: 'Zurück' }).click();
 });
 

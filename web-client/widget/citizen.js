@@ -286,10 +286,12 @@ export class CitizenFlow {
       await session.cleanedUp();
       if (call !== this.currentCall || session !== this.session) return;
       const answerJsep = await session.answer(call.jsep, tracks);
+      if (call !== this.currentCall) { this.dropStaleAnswer(session); return; }
       await session.request({ request: 'accept' }, answerJsep);
       restoreTitle();
     } catch (err) {
-      if (call !== this.currentCall) return;   // the call ended meanwhile; its events say what next
+      // the call ended meanwhile; its events say what next
+      if (call !== this.currentCall) { this.dropStaleAnswer(session); return; }
       console.warn('bb-offices: answering failed', err);
       // the plugin gave the ticket back (hangup, then `requeued` follow); a lost session reconnects
       if (err instanceof JanusRequestError && err.code !== 'network' && err.code !== 'timeout' && this.saved) {
@@ -298,6 +300,12 @@ export class CitizenFlow {
       }
       this.ended('failed');
     }
+  }
+
+  // A call that ended while we were answering may have left janus.js a PeerConnection; without a
+  // newer call on its way it goes, or the next call's answer would renegotiate it.
+  dropStaleAnswer(session) {
+    if (!this.currentCall && !this.pendingCall && session === this.session) session.hangupMedia();
   }
 
   // The answer was taken: media flows (the plugin's `consultation` comes before `accepted`).

@@ -83,11 +83,11 @@ export function textField(t, opts) {
     value: text,
     set(value) { input.value = value; count(); },
     /** checkText before sending: false (error shown, focus on the field) when the text is refused. */
-    check() {
+    check({ focus = true } = {}) {
       const verdict = checkText(text(), limit);
       if (!verdict) { clearError(); return true; }
       showError(textError(verdict, field));
-      input.focus();
+      if (focus) input.focus();
       return false;
     },
     // a refusal of this field: a server's (too_large, invalid_text) or a text of our own
@@ -95,4 +95,11 @@ export function textField(t, opts) {
     showError, clearError,
     destroy() { clearTimeout(timer); }
   };
+}
+
+/** Checks every field, shows each refusal next to its field and focuses the first; true if all fine. */
+export function checkAll(fields) {
+  let fine = true;
+  for (const f of fields) fine = f.check({ focus: fine }) && fine;
+  return fine;
 }

@@ -4,7 +4,7 @@ import { h, replace, uid } from '../dom.js';
 import { api } from '../api.js';
 import { localized, dayLabel, clock, dateTime } from '../format.js';
 import { fetchSlots, firstSlots, normaliseSlots } from './slots.js';
-import { textField } from '../text-field.js';
+import { textField, checkAll } from '../text-field.js';
 import { errorText } from '../errors.js';
 
 const DAYS_PER_PAGE = 14;
@@ -96,7 +96,7 @@ export function bookingView(w, params) {
     const chosen = slotBox.querySelector('input:checked');
     if (!chosen) { fail(t('book.pickSlot')); return; }
     if (!name.value() && !params.resumeToken) { name.refuse(t('book.needName')); return; }
-    if (!name.check() || !contact.check() || !concern.check()) return;
+    if (!checkAll([name, contact, concern])) return;
     submitBtn.disabled = true;
     const req = { office: params.office, start: chosen.value };
     if (name.value()) req.name = name.value();

@@ -3,7 +3,7 @@
 import { h, replace, uid } from '../dom.js';
 import { listDevices, openDevices, stopStream, classifyMediaError, LevelMeter } from '../media.js';
 import { localized } from '../format.js';
-import { textField } from '../text-field.js';
+import { textField, checkAll } from '../text-field.js';
 import { errorText } from '../errors.js';
 
 export function deviceView(w, params) {
@@ -101,7 +101,7 @@ export function deviceView(w, params) {
   // Why check here: the citizen learns at once, next to the field, what the server would refuse.
   async function submit() {
     joinError.textContent = '';
-    if (!name.check() || !concern.check()) return;
+    if (!checkAll([name, concern])) return;
     enter.disabled = true;
     const devices = { cameraId: cam.value || null, microphoneId: mic.value || null, audioOnly: audioOnly.checked };
     release();
