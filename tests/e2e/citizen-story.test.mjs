@@ -5,9 +5,11 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
-import { inboundStats, videoColour } from './helpers/media-stats.mjs';
+import { inboundStats, videoColour, dataChannels, remoteSdp } from './helpers/media-stats.mjs';
+import { janusTraffic } from './helpers/janus-traffic.mjs';
 import {
-  step, watchParties, shot, assertAccessible, until, tabTo, focusedText, widgetUrl, widgetView, clerkLogin, waitForMedia, near
+  step, watchParties, shot, assertAccessible, until, tabTo, focusedText, widgetUrl, widgetView, clerkLogin, waitForMedia, near,
+  setHidden
 } from './helpers/flows.mjs';
 
 const RED = [210, 40, 40];
@@ -128,6 +130,15 @@ step('the clerk calls the next citizen: two-way video and audio are decoded', as
     return near(c, RED) ? c : null;
   }, { what: 'clerk seeing the citizen (red)' });
   assert.ok(seenByCitizen && seenByClerk);
+  // Janus puts its ICE candidates into the SDP it sends (offer to the citizen, answer to the
+  // clerk) and trickles none; the citizen got `consultation` before the answer to its `accept`
+  for (const [who, page] of [['citizen', anna.page], ['clerk', clerk.page]]) {
+    assert.match(await remoteSdp(page), /^a=candidate:/m, `${who}: candidates in Janus's SDP`);
+    assert.equal((await janusTraffic(page)).filter((m) => m.dir === 'in' && m.janus === 'trickle').length, 0, `${who}: no trickle from Janus`);
+  }
+  const order = (await janusTraffic(anna.page)).filter((m) => m.dir === 'in' && ['called', 'consultation', 'accepted'].includes(m.event))
+    .map((m) => (m.request ? `${m.event} (answer to ${m.request})` : m.event));
+  assert.deepEqual(order, ['called', 'consultation', 'accepted (answer to accept)']);
   await shot(anna.page, '08-citizen-in-call');
   await shot(clerk.page, '09-console-in-call');
   await assertAccessible(anna.page, 'citizen in consultation');
@@ -147,6 +158,12 @@ step('real-time text and chat work both ways, and the citizen can send a file', 
   await anna.page.locator('.chat-log', { hasText: 'Wie kann ich helfen?' }).waitFor({ timeout: 10000 });
   const content = Buffer.alloc(40 * 1024, 'x');
   await anna.page.getByLabel('Datei senden').setInputFiles({ name: 'ausweis.txt', mimeType: 'text/plain', buffer: content });
+  // each browser opened its own data channel, janus.js's default label; the plugin relays between them
+  for (const [who, page] of [['citizen', anna.page], ['clerk', clerk.page]]) {
+    const channels = await dataChannels(page);
+    assert.deepEqual(channels.map((c) => [c.label, c.state]), [['JanusDataChannel', 'open']], `${who}: ${JSON.stringify(channels)}`);
+    assert.ok(channels[0].sent > 0 && channels[0].received > 0, `${who} sent and received on it`);
+  }
   const link = clerk.page.getByRole('link', { name: '„ausweis.txt“ herunterladen' });
   await link.waitFor({ timeout: 15000 });
   const size = await link.evaluate(async (a) => (await (await fetch(a.href)).blob()).size);
@@ -168,15 +185,6 @@ step('the clerk finishes: citizen 1 sees the thank-you page, citizen 2 moves to 
   await shot(ben.page, '12-citizen2-place-1');
   await until(async () => (await clerk.page.title()).startsWith('(1)'), { what: 'clerk tab title count back to (1)' });
 });
-
-// Makes a page believe its tab is hidden or visible again (headless tabs are always visible).
-function setHidden(page, hidden) {
-  return page.evaluate((h) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
-}
 
 step('called while the tab is hidden: alert first, the call starts when the citizen comes back', async () => {
   await setHidden(ben.page, true);

@@ -1,7 +1,8 @@
 // Console in-call panel: citizen video, self view, chat, mute, screen share, finish/transfer/requeue.
-import { h } from '../widget/dom.js';
+import { h, replace } from '../widget/dom.js';
 import { chatPanel } from '../widget/chat-panel.js';
 import { localized } from '../widget/format.js';
+import { LISTS } from '../widget/protocol.js';
 
 export function callPanel({ t, state, actions }) {
   let ticket = state.ticket || {};
@@ -47,7 +48,7 @@ export function callPanel({ t, state, actions }) {
     screen.textContent = t('console.screen');
   }
 
-  const outcome = h('select', { id: 'outcome' }, ['served', 'no_show', 'forwarded'].map((o) => h('option', { value: o }, t(`outcome.${o}`))));
+  const outcome = h('select', { id: 'outcome' }, LISTS.outcome.map((o) => h('option', { value: o }, t(`outcome.${o}`))));
   const target = h('select', { id: 'transfer-office' },
     state.allOffices.map((o) => h('option', { value: o.id }, localized(t, o.name))));
   const chat = chatPanel({ t, peer: () => ticket.name || ticket.number || '', send: actions.sendData, headingLevel: 3 });
@@ -71,7 +72,7 @@ export function callPanel({ t, state, actions }) {
   function setHeading() {
     heading.textContent = t('console.inCall', { number: ticket.number || '…' });
     const parts = [ticket.name, ticket.concern].filter(Boolean);
-    who.textContent = parts.length ? parts.join(' – ') : '';
+    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]));
   }
   setHeading();
 
@@ -86,7 +87,7 @@ export function callPanel({ t, state, actions }) {
         remoteAudio.play().catch(() => {});
       }
       if (d.webrtc === true) callState.textContent = '';
-      if (d.ended) callState.textContent = t('console.hungup');
+      if (d.ended) callState.textContent = t('console.ended');
       if (d.data) chat.receive(d.data);
     },
     destroy() { if (screenTrack) screenTrack.stop(); chat.destroy(); }

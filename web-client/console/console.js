@@ -4,6 +4,8 @@ import { translator } from '../widget/i18n/index.js';
 import { h, replace } from '../widget/dom.js';
 import { api, apiBase } from '../widget/api.js';
 import { PluginSession, JanusRequestError } from '../widget/janus-glue.js';
+import { LISTS } from '../widget/protocol.js';
+import { errorText } from '../widget/errors.js';
 import { Backoff } from '../widget/backoff.js';
 import { chime, notify, askNotifications, unlockAudio } from '../widget/alerts.js';
 import { queuePanel, appointmentsPanel, broadcastPanel, countWaiting } from './queue-view.js';
@@ -73,7 +75,7 @@ function render() {
 function renderTop() {
   if (state.phase === 'login' || !state.clerk) { replace(top); return; }
   const presence = h('select', { id: 'presence', onchange: (ev) => setPresence(ev.target.value), disabled: state.phase !== 'idle' },
-    ['available', 'paused', 'offline'].map((p) => h('option', { value: p, selected: state.presence === p }, t(`presence.${p}`))));
+    LISTS.presence_settable.map((p) => h('option', { value: p, selected: state.presence === p }, t(`presence.${p}`))));
   const sound = h('input', { type: 'checkbox', id: 'sound', checked: state.sound, onchange: (ev) => { state.sound = ev.target.checked; } });
   const items = [
     h('p', { class: 'who' }, t('console.hello', { name: state.clerk.display_name || '' })),
@@ -101,8 +103,7 @@ function renderLogin() {
         sessionStorage.setItem(TOKEN_KEY, res.token);
         await start(res.token);
       } catch (err) {
-        error.textContent = err.code === 'rate_limited' ? t('console.rateLimited', { s: err.retryAfter || 60 })
-          : err.code === 'unauthorized' ? t('console.loginFailed') : t('err.network');
+        error.textContent = errorText(t, err, 'login');
       }
     }
   },
@@ -147,11 +148,48 @@ const events = {
   queue: (d) => { applyQueue(d); refreshQueue(); },
   arrival: (d) => arrival(d),
   accepted: (d, jsep) => accepted(jsep),
-  hangup: () => { say(t('console.hungup')); if (state.call) state.call.update({ ended: true }); },
-  no_show: (d) => { say(t('console.noShow', { number: (state.ticket && state.ticket.number) || d.ticket })); setPhase('idle', { ticket: null }); },
+  hangup: (d) => mediaEnded(String(d.reason || '')),
+  no_show: (d) => ticketGone('console.noShowCall', d),
+  expired: (d) => ticketGone('console.expired', d),
   queue_unavailable: () => say(t('err.queue_unavailable')),
   queue_available: () => say('')
 };
+
+// Hangup reasons in a running consultation after which the ticket is no longer the clerk's (the
+// plugin set the clerk free; `no_show`/`expired` events follow). After any other reason the
+// clerk still holds the ticket: wrap-up (finish, transfer, back to the waiting room).
+const TICKET_GONE = new Set(['no_show', 'expired', 'recovered']);
+
+// Why: a call that had not started yet ends with any hangup (the ticket went back to the waiting
+// room); a consultation ends its media and waits for the clerk's decision.
+function mediaEnded(reason) {
+  const text = t(`console.hangup.${reason}`);
+  if (state.phase === 'calling' || TICKET_GONE.has(reason)) {
+    if (reason === 'no_show' || reason === 'expired') return;   // their event follows and says more
+    callEnded(text);
+    return;
+  }
+  if (state.phase !== 'in_call') return;
+  say(`${text} ${t('console.wrapUp')}`);
+  if (state.call) state.call.update({ ended: true });
+}
+
+function ticketGone(key, d) {
+  const number = (state.ticket && state.ticket.number) || d.number || d.ticket;
+  if (state.phase === 'calling' || state.phase === 'in_call') callEnded(t(key, { number }));
+  else say(t(key, { number }));
+}
+
+// Back to idle after the call ended without the clerk finishing it; focus on "call next".
+function callEnded(message) {
+  setPhase('idle', { ticket: null, message });
+  focusCallNext();
+}
+
+function focusCallNext() {
+  const btn = document.getElementById('call-next');
+  if (btn) btn.focus();
+}
 
 // Why: a clerk's Janus session can drop (network blip, Janus restart); log in again by itself.
 async function connect(token) {
@@ -180,7 +218,7 @@ async function start(token) {
   } catch (err) {
     if (err instanceof JanusRequestError && err.code === 'unauthorized') {
       sessionStorage.removeItem(TOKEN_KEY);
-      setPhase('login', { message: t('console.loginFailed') });
+      setPhase('login', { message: errorText(t, err) });
       return;
     }
     throw err;
@@ -256,7 +294,7 @@ async function setPresence(value) {
     const { data } = await state.session.request({ request: 'presence', state: value });
     state.presence = data.state || value;
   } catch (err) {
-    say(t('err.generic'));
+    say(errorText(t, err, 'console'));
   }
   renderTop();
 }
@@ -274,45 +312,50 @@ async function openMedia() {
   }
 }
 
+// Why no polling: the plugin closes a refused offer's PeerConnection (`pc_closed`) and the one of
+// an ended consultation itself; Janus confirms each with its own hangup, and an offer made
+// before that fails (490). So the next offer waits for that hangup (cleanedUp), event-driven.
 async function call(ticket) {
+  if (state.phase !== 'idle') return;
   unlockAudio();
+  const session = state.session;
   const stream = await openMedia();
+  if (state.phase !== 'idle' || session !== state.session) {   // logged out or reconnected meanwhile
+    if (stream) stream.getTracks().forEach((x) => x.stop());
+    return;
+  }
   state.remote = new MediaStream();
   setPhase('calling', { stream, ticket: ticket || null, message: '' });
   try {
-    const jsep = await state.session.offer(PluginSession.tracks(stream));
+    await session.cleanedUp();
+    const jsep = await session.offer(PluginSession.tracks(stream));
     const body = ticket ? { request: 'call', ticket: ticket.id } : { request: 'call_next' };
-    const { data } = await requestWhileClosing(body, jsep);
+    const { data } = await session.request(body, jsep);
     const tk = data.ticket && typeof data.ticket === 'object' ? data.ticket : { number: data.ticket };
     state.ticket = tk;
     say(t('console.calling', { number: tk.number || '' }));
     if (state.call) state.call.update({ ticket: tk });
   } catch (err) {
-    const msg = err.code === 'no_ticket' ? t('console.noTicket') : err.code === 'conflict' ? t('err.generic') : (err.message || t('err.generic'));
-    setPhase('idle', { ticket: null, message: msg });
-  }
-}
-
-// Why: right after a consultation Janus may still be closing the old PeerConnection; the plugin
-// answers `invalid_state` for up to 5 s (docs/janus-api.md), so retry for a little longer.
-async function requestWhileClosing(body, jsep) {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await state.session.request(body, jsep);
-    } catch (err) {
-      if (err.code !== 'invalid_state' || attempt >= 12) throw err;
-      await new Promise((r) => setTimeout(r, 500));
+    if (session !== state.session || state.phase !== 'calling') return;   // reconnecting, or ended meanwhile
+    callEnded(errorText(t, err, 'console'));
+    // Janus never confirmed the end of the last PeerConnection: a fresh session starts clean
+    if (err instanceof JanusRequestError && err.request === 'cleanup' && err.code === 'timeout') {
+      session.destroy();
+      reconnect();
     }
   }
 }
 
 async function accepted(jsep) {
-  if (!jsep) return;
+  if (!jsep || state.phase !== 'calling') return;
   try {
     await state.session.remoteJsep(jsep);
     setPhase('in_call', { message: t('console.inCall', { number: (state.ticket && state.ticket.number) || '' }) });
   } catch (err) {
-    setPhase('idle', { message: t('err.generic') });
+    // our side cannot take the citizen's answer: end the media, keep the ticket for the wrap-up
+    setPhase('in_call', { message: `${t('console.hangup.closed')} ${t('console.wrapUp')}` });
+    if (state.call) state.call.update({ ended: true });
+    state.session.request({ request: 'hangup' }).catch(() => {});
   }
 }
 
@@ -329,9 +372,27 @@ function remoteTrack(track, on) {
 async function endWith(body, doneKey) {
   try {
     await state.session.request(body);
-    setPhase('idle', { ticket: null, message: t(doneKey) });
+    callEnded(t(doneKey));
   } catch (err) {
-    say(err.message || t('err.generic'));
+    say(errorText(t, err, 'console'));
+  }
+}
+
+// While calling, hanging up withdraws the call (the citizen keeps the place); in a consultation it
+// ends the media and the clerk wraps up.
+async function hangup() {
+  const calling = state.phase === 'calling';
+  try {
+    await state.session.request({ request: 'hangup' });
+  } catch (err) {
+    say(errorText(t, err, 'console'));
+    return;
+  }
+  if (calling && state.phase === 'calling') {
+    callEnded(t('console.withdrawn', { number: (state.ticket && state.ticket.number) || '' }));
+  } else if (state.phase === 'in_call') {
+    say(`${t('console.hangup.clerk')} ${t('console.wrapUp')}`);
+    if (state.call) state.call.update({ ended: true });
   }
 }
 
@@ -345,7 +406,7 @@ const actions = {
   finish: (outcome) => endWith({ request: 'finish', outcome }, 'console.finished'),
   transfer: (office) => endWith({ request: 'transfer', office }, 'console.transferred'),
   requeue: () => endWith({ request: 'requeue' }, 'console.requeuedDone'),
-  hangup: async () => { try { await state.session.request({ request: 'hangup' }); } catch { /* already gone */ } },
+  hangup: () => hangup(),
   broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
   appointmentNoShow: (id) => markNoShow(id),
   sendData: (text) => state.session.sendData(text),
@@ -369,7 +430,7 @@ async function markNoShow(id) {
     const head = document.getElementById('appt-h');
     if (head) { head.tabIndex = -1; head.focus(); }
   } catch (err) {
-    say(err.message || t('err.generic'));
+    say(errorText(t, err, 'console'));
   }
 }
 

@@ -2,6 +2,9 @@
 // today's appointments (with a no-show button), and the broadcast form.
 import { h, uid } from '../widget/dom.js';
 import { duration, clock, localized } from '../widget/format.js';
+import { LIMITS } from '../widget/protocol.js';
+import { textField } from '../widget/text-field.js';
+import { errorText } from '../widget/errors.js';
 
 export function countWaiting(offices) {
   return offices.reduce((n, o) => n + (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting').length, 0);
@@ -53,7 +56,7 @@ export function queuePanel({ t, state, actions }) {
               'aria-label': t('console.select', { number: tk.number }), onchange: () => actions.select(tk.id)
             })),
             h('td', {}, h('label', { for: id }, tk.number || '')),
-            h('td', {}, tk.name || '–'), h('td', {}, tk.concern || '–'),
+            h('td', { class: 'person', dir: 'auto' }, tk.name || '–'), h('td', { class: 'person', dir: 'auto' }, tk.concern || '–'),
             h('td', {}, waitedCell(t, state, o, tk)));
         }))));
   });
@@ -88,26 +91,44 @@ export function appointmentsPanel({ t, state, actions }) {
         const noShow = noShowButton(t, state, actions, a);
         return h('li', {},
           h('strong', {}, appointmentTime(t, state, a.office, a)), ' ', officeName(t, state, a.office), ': ',
-          a.name || '–', a.concern ? ` – ${a.concern}` : '', a.state ? ` (${t(`appt.${a.state}`)})` : '',
+          h('bdi', {}, a.name || '–'), a.concern ? [' – ', h('bdi', {}, a.concern)] : '', a.state ? ` (${t(`appt.${a.state}`)})` : '',
           noShow ? ' ' : '', noShow);
       })));
 }
 
+// The form keeps its elements across queue re-renders (like the statistics section), so a message
+// being typed survives live updates.
+let broadcastCache = null;
+
 export function broadcastPanel({ t, actions, state }) {
+  const key = `${t.lang}|${state.offices.map((o) => o.office).join(',')}`;
+  if (broadcastCache && broadcastCache.key === key) return broadcastCache.el;
   const sel = h('select', { id: 'bc-office' }, state.offices.map((o) => h('option', { value: o.office }, officeName(t, state, o.office))));
-  const text = h('textarea', { id: 'bc-text', maxlength: '280', rows: '2' });
+  const text = textField(t, {
+    id: 'bc-text', label: t('console.broadcastText', { max: LIMITS.broadcast_text }), limit: 'broadcast_text', field: 'text',
+    multiline: true, rows: 2
+  });
   const out = h('p', { role: 'status', class: 'hint' });
-  return h('section', { class: 'card', id: 'broadcast-panel', 'aria-labelledby': 'bc-h' },
+  const el = h('section', { class: 'card', id: 'broadcast-panel', 'aria-labelledby': 'bc-h' },
     h('h2', { id: 'bc-h' }, t('console.broadcast')),
     h('form', {
       onsubmit: async (ev) => {
         ev.preventDefault();
-        if (!text.value.trim()) return;
-        try { await actions.broadcast(sel.value, text.value.trim()); out.textContent = t('console.broadcastSent'); text.value = ''; }
-        catch (err) { out.textContent = err.message || t('err.generic'); }
+        out.textContent = '';
+        if (!text.value() || !text.check()) return;
+        try {
+          await actions.broadcast(sel.value, text.value());
+          out.textContent = t('console.broadcastSent');
+          text.set('');
+        } catch (err) {
+          if (err.code === 'too_large' || err.code === 'invalid_text') text.refuse(err);
+          else out.textContent = errorText(t, err, 'console');
+        }
       }
     },
     h('div', { class: 'field' }, h('label', { for: 'bc-office' }, t('console.broadcastOffice')), sel),
-    h('div', { class: 'field' }, h('label', { for: 'bc-text' }, t('console.broadcastText')), text),
+    text.el,
     h('button', { type: 'submit' }, t('console.broadcastSend')), out));
+  broadcastCache = { key, el };
+  return el;
 }

@@ -2,6 +2,8 @@
 // 30 days or a chosen range, for all offices the clerk serves or one of them.
 import { h } from '../widget/dom.js';
 import { localized } from '../widget/format.js';
+import { ApiError } from '../widget/api.js';
+import { errorText } from '../widget/errors.js';
 
 const MAX_DAYS = 366;
 let cached = null;   // { key, el }: kept across re-renders so typed dates survive queue updates
@@ -21,9 +23,9 @@ async function download(apiBase, token, { from, to, office }) {
   const res = await fetch(new URL(`api/v1/admin/stats?${q}`, apiBase),
     { headers: { Authorization: `Bearer ${token}` }, credentials: 'omit', cache: 'no-store' });
   if (!res.ok) {
-    let msg = `HTTP ${res.status}`;
-    try { msg = (await res.json()).error.message || msg; } catch { /* not JSON */ }
-    throw new Error(msg);
+    let error = {};
+    try { error = (await res.json()).error || {}; } catch { /* not JSON */ }
+    throw new ApiError(res.status, error.code || 'internal', error.message, Number(res.headers.get('Retry-After')) || 0, error);
   }
   const blob = await res.blob();
   const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
@@ -57,7 +59,7 @@ export function statsPanel({ t, state, apiBase }) {
       await download(apiBase, state.token, { ...range, office: office.value });
       out.textContent = t('console.statsDone');
     } catch (err) {
-      out.textContent = t('console.statsFailed', { reason: err.message });
+      out.textContent = t('console.statsFailed', { reason: errorText(t, err, 'console') });
     }
   };
   const el = h('section', { class: 'card', id: 'stats-panel', 'aria-labelledby': 'st-h' },

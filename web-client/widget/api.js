@@ -1,11 +1,13 @@
 // REST client for the queue service's public API (offices, slots, appointments, clerk login).
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter) {
+  // details: the error object of the answer (field, max_chars, slots, … when the server sends them)
+  constructor(status, code, message, retryAfter, details) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.details = details || {};
   }
 }
 
@@ -28,7 +30,7 @@ async function request(base, path, { method = 'GET', body, token } = {}) {
   try { data = await res.json(); } catch { data = null; }
   if (!res.ok) {
     const err = (data && data.error) || {};
-    throw new ApiError(res.status, err.code || 'internal', err.message, Number(res.headers.get('Retry-After')) || 0);
+    throw new ApiError(res.status, err.code || 'internal', err.message, Number(res.headers.get('Retry-After')) || 0, err);
   }
   return data;
 }

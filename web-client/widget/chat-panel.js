@@ -1,21 +1,24 @@
 // Chat panel shared by widget and console: real-time text (sent per keystroke), messages, file transfer.
 import { h, uid } from './dom.js';
 import { bytes } from './format.js';
-import { encodeRtt, encodeMessage, sendFile, Receiver, LIMITS } from './datachannel.js';
+import { encodeRtt, encodeMessage, sendFile, Receiver } from './datachannel.js';
+import { SIZES } from './protocol.js';
+import { textField } from './text-field.js';
 
 // Why: EN 301 549 6.2 — the other side sees each character as it is typed, beside the voice call.
 export function chatPanel({ t, peer, send, headingLevel = 4 }) {
-  const ids = { input: uid('chat-in'), file: uid('chat-file'), hint: uid('chat-hint'), head: uid('chat-head') };
+  const ids = { file: uid('chat-file'), head: uid('chat-head') };
   const log = h('ol', {});
   const logBox = h('div', { class: 'chat-log', role: 'log', 'aria-label': t('chat.log') }, log);
   const rtt = h('p', { class: 'rtt', 'aria-live': 'off' });
-  const input = h('textarea', { id: ids.input, rows: '2', maxlength: String(LIMITS.text), 'aria-describedby': ids.hint });
+  const field = textField(t, { label: t('chat.input'), hint: t('chat.hint'), limit: 'chat_text', field: 'chat', multiline: true, rows: 2 });
+  const input = field.input;
   const fileInput = h('input', { id: ids.file, type: 'file', accept: 'image/*,application/pdf,text/plain' });
   const fileStatus = h('p', { class: 'file-status', role: 'status' });
   const urls = [];
 
   const line = (who, text, mine) => {
-    log.append(h('li', { class: mine ? 'mine' : 'theirs' }, h('strong', {}, `${who}: `), text));
+    log.append(h('li', { class: mine ? 'mine' : 'theirs' }, h('strong', {}, `${who}: `), h('span', { dir: 'auto' }, text)));
     logBox.scrollTop = logBox.scrollHeight;
   };
 
@@ -26,18 +29,18 @@ export function chatPanel({ t, peer, send, headingLevel = 4 }) {
   });
 
   function submit() {
-    const text = input.value.trim();
-    if (!text) return;
+    const text = field.value();
+    if (!text || !field.check()) return;
     sendSafe(encodeMessage(text));
     sendSafe(encodeRtt(''));
     line(t('chat.me'), text, true);
-    input.value = '';
+    field.set('');
   }
 
   fileInput.addEventListener('change', async () => {
     const file = fileInput.files && fileInput.files[0];
     if (!file) return;
-    if (file.size > LIMITS.fileBytes) { fileStatus.textContent = t('chat.fileTooBig'); fileInput.value = ''; return; }
+    if (file.size > SIZES.chat_file) { fileStatus.textContent = t('chat.fileTooBig', { mb: SIZES.chat_file / 1048576 }); fileInput.value = ''; return; }
     try {
       await sendFile(file, send, (pct) => { fileStatus.textContent = t('chat.fileSending', { name: file.name, pct }); });
       fileStatus.textContent = t('chat.fileSent', { name: file.name });
@@ -63,16 +66,15 @@ export function chatPanel({ t, peer, send, headingLevel = 4 }) {
     h(`h${headingLevel}`, { id: ids.head }, t('chat.title')),
     logBox, rtt,
     h('form', { class: 'chat-form', onsubmit: (ev) => { ev.preventDefault(); submit(); } },
-      h('label', { for: ids.input }, t('chat.input')), input,
-      h('p', { id: ids.hint, class: 'hint' }, t('chat.hint')),
+      field.el,
       h('button', { type: 'submit', class: 'primary' }, t('chat.send'))),
     h('div', { class: 'file-row' },
       h('label', { for: ids.file }, t('chat.file')), fileInput,
-      h('p', { class: 'hint' }, t('chat.fileHint')), fileStatus));
+      h('p', { class: 'hint' }, t('chat.fileHint', { mb: SIZES.chat_file / 1048576 })), fileStatus));
 
   return {
     el,
     receive: (raw) => receiver.handle(raw),
-    destroy: () => urls.forEach((u) => URL.revokeObjectURL(u))
+    destroy: () => { field.destroy(); urls.forEach((u) => URL.revokeObjectURL(u)); }
   };
 }

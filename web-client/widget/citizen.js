@@ -7,6 +7,13 @@ import { chime, setTitle, restoreTitle, notify, unlockAudio } from './alerts.js'
 
 const STORAGE_KEY = 'bb-widget-ticket';
 
+// Why the citizen is back in the waiting room (`requeued.reason`) → the waiting view's notice.
+const REQUEUED_NOTICE = {
+  requeued: 'requeued', clerk: 'requeued.clerk', clerk_gone: 'requeued.clerk_gone', recovered: 'requeued.recovered'
+};
+// Hangup reasons (during a consultation) after which another event says where the ticket is now.
+const FOLLOWED_BY_EVENT = new Set(['requeued', 'transferred', 'clerk_gone', 'no_show', 'expired', 'recovered', 'citizen_reconnected']);
+
 // Only what is needed to resume: no name, no concern (personal data stays out of storage).
 export function loadSavedTicket() {
   try {
@@ -34,6 +41,7 @@ export class CitizenFlow {
     this.backoff = new Backoff(1000, 15000);
     this.media = { stream: null, remote: new MediaStream(), audioOnly: false };
     this.pendingCall = null;
+    this.inConsultation = false;
     this.onVisible = () => this.visibilityChanged();
     document.addEventListener('visibilitychange', this.onVisible);
     this.events = {
@@ -42,11 +50,11 @@ export class CitizenFlow {
       broadcast: (d) => this.patch({ broadcast: { text: String(d.text || ''), from: String(d.from || '') } }),
       called: (d, jsep) => this.called(d, jsep),
       renegotiate: (d, jsep) => this.renegotiate(jsep),
-      consultation: () => this.patch({ consultation: 'started' }),
+      consultation: (d) => { if (d.state === 'started') this.started(); },
       hangup: (d) => this.mediaEnded(String(d.reason || '')),
       finished: () => this.ended('ended'),
       transferred: (d) => this.backToWaiting({ office: d.office, position: d.position, notice: 'transferred' }),
-      requeued: (d) => this.backToWaiting({ position: d.position, notice: 'requeued' }),
+      requeued: (d) => this.backToWaiting({ position: d.position, notice: REQUEUED_NOTICE[d.reason] || 'requeued' }),
       expired: (d) => this.expired(d),
       no_show: (d) => this.expired({ reason: 'no_show', slots: d.slots }),
       taken_over: () => this.takenOver(),
@@ -156,7 +164,7 @@ export class CitizenFlow {
   // Why: a network drop must not cost the place; reconnect and resume, and say so.
   lost() {
     if (!this.saved) return;
-    if (this.w.viewName === 'call') this.stopMedia();
+    this.stopCall();
     if (this.w.viewName !== 'waiting') this.w.go('waiting', { status: { ...this.status, notice: 'reconnecting' } });
     else this.patch({ notice: 'reconnecting' });
     this.rejoin('reconnected');
@@ -195,7 +203,7 @@ export class CitizenFlow {
     clearTicket();
     restoreTitle();
     this.saved = null;
-    this.stopMedia();
+    this.stopCall();
     if (this.session) { this.session.destroy(); this.session = null; }
   }
 
@@ -211,24 +219,29 @@ export class CitizenFlow {
   // Another tab (or device) resumed this ticket: this one steps back without touching the ticket.
   takenOver() {
     this.saved = null;
-    this.stopMedia();
+    this.stopCall();
     if (this.session) { this.session.destroy(); this.session = null; }
     restoreTitle();
     this.w.go('offices', { notice: 'wait.takenOver' });
   }
 
   backToWaiting({ office, position, notice }) {
-    this.stopMedia();
+    this.stopCall();
     if (this.session) this.session.hangupMedia();
-    if (office) { this.saved.office = office; saveTicket(this.saved); }
-    this.status = { ...this.status, office: this.saved.office, position, notice, alert: null, consultation: null };
-    this.w.go('waiting', { status: this.status });
+    const moved = office && office !== this.saved.office;
+    if (moved) { this.saved.office = office; saveTicket(this.saved); }
+    const changes = { office: this.saved.office, position, notice, alert: null, consultation: null };
+    this.status = { ...this.status, ...changes };
+    // already in that waiting room (a withdrawn call): update in place, the focus stays
+    if (this.w.viewName === 'waiting' && !moved) this.w.update(changes);
+    else this.w.go('waiting', { status: this.status });
   }
 
   // ---- the call ---------------------------------------------------------------------------
 
   // Why: the citizen allowed the devices before; answer at once, or as soon as the tab is visible.
   called(d, jsep) {
+    this.inConsultation = false;
     this.pendingCall = { clerk: String(d.clerk || ''), jsep };
     this.clerk = this.pendingCall.clerk;
     chime('called');
@@ -250,6 +263,7 @@ export class CitizenFlow {
     const call = this.pendingCall;
     if (!call) return;
     this.pendingCall = null;
+    this.currentCall = call;
     clearInterval(this.nagTimer);
     this.patch({ alert: 'called', clerk: call.clerk });
     this.w.go('call', { clerk: call.clerk });
@@ -261,17 +275,43 @@ export class CitizenFlow {
       } catch {
         stream = null; // no devices: the consultation still works with text chat and remote media
       }
+      if (call !== this.currentCall) { stopStream(stream); return; }
       this.media.stream = stream;
       this.media.remote = new MediaStream();
       this.w.update({ localStream: stream, remoteStream: this.media.remote });
       const tracks = PluginSession.tracks(stream, { video: !devices.audioOnly });
-      const answerJsep = await this.session.answer(call.jsep, tracks);
-      await this.session.request({ request: 'accept' }, answerJsep);
+      // the offer may come while Janus still closes this handle's previous PeerConnection: answer
+      // once its hangup is through, or janus.js would tear the new one down with it
+      const session = this.session;
+      await session.cleanedUp();
+      if (call !== this.currentCall || session !== this.session) return;
+      const answerJsep = await session.answer(call.jsep, tracks);
+      if (call !== this.currentCall) { this.dropStaleAnswer(session); return; }
+      await session.request({ request: 'accept' }, answerJsep);
       restoreTitle();
     } catch (err) {
+      // the call ended meanwhile; its events say what next
+      if (call !== this.currentCall) { this.dropStaleAnswer(session); return; }
       console.warn('bb-offices: answering failed', err);
+      // the plugin gave the ticket back (hangup, then `requeued` follow); a lost session reconnects
+      if (err instanceof JanusRequestError && err.code !== 'network' && err.code !== 'timeout' && this.saved) {
+        this.backToWaiting({ position: this.status && this.status.position, notice: 'callFailed' });
+        return;
+      }
       this.ended('failed');
     }
+  }
+
+  // A call that ended while we were answering may have left janus.js a PeerConnection; without a
+  // newer call on its way it goes, or the next call's answer would renegotiate it.
+  dropStaleAnswer(session) {
+    if (!this.currentCall && !this.pendingCall && session === this.session) session.hangupMedia();
+  }
+
+  // The answer was taken: media flows (the plugin's `consultation` comes before `accepted`).
+  started() {
+    this.inConsultation = true;
+    this.patch({ consultation: 'started' });
   }
 
   // The clerk changed the media (e.g. screen sharing): answer the new offer, keep our tracks.
@@ -279,7 +319,7 @@ export class CitizenFlow {
     if (!jsep || !this.session) return;
     try {
       const answerJsep = await this.session.answer(jsep, []);
-      await this.session.request({ request: 'accept' }, answerJsep, 'renegotiated');
+      await this.session.request({ request: 'accept' }, answerJsep);
     } catch (err) {
       console.warn('bb-offices: renegotiation failed', err);
     }
@@ -299,7 +339,7 @@ export class CitizenFlow {
       const { jsep } = await this.session.request({ request: 'restart' });
       if (!jsep) return;
       const answerJsep = await this.session.answer(jsep, []);
-      await this.session.request({ request: 'accept' }, answerJsep, 'restarted');
+      await this.session.request({ request: 'accept' }, answerJsep);
     } catch (err) {
       console.warn('bb-offices: ICE restart failed', err);
     }
@@ -334,13 +374,32 @@ export class CitizenFlow {
     this.media.stream = null;
   }
 
+  // Ends whatever call this tab had: an unanswered one (hidden tab), the media of a running one.
+  stopCall() {
+    this.pendingCall = null;
+    this.currentCall = null;
+    this.inConsultation = false;
+    clearInterval(this.nagTimer);
+    this.stopMedia();
+  }
+
   // Why: `hangup` only ends the media. The ticket's fate follows: `finished` (done), or `requeued`
   // / `transferred` (back to a waiting room) — so keep the session until one of those arrives.
   mediaEnded(reason) {
-    // these are followed by the event that says where the ticket is now
-    if (['requeued', 'transferred', 'clerk_gone', 'no_show'].includes(reason)) return;
     if (reason === 'finished') { this.ended('ended'); return; }
-    this.stopMedia();
+    if (!this.inConsultation) {
+      // called, not yet talking: the call was withdrawn or failed; the citizen keeps the place and
+      // the next event (`requeued`, `no_show`, `expired`, `taken_over`) says more
+      this.stopCall();
+      if (this.session) this.session.hangupMedia();
+      restoreTitle();
+      this.status = { ...this.status, alert: null, consultation: null, notice: 'callEnded' };
+      if (this.w.viewName === 'waiting') this.patch({ alert: null, notice: 'callEnded' });
+      else this.w.go('waiting', { status: this.status });
+      return;
+    }
+    if (FOLLOWED_BY_EVENT.has(reason)) return;
+    this.stopCall();
     if (this.session) this.session.hangupMedia();
     restoreTitle();
     if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: reason === 'closed' ? 'failed' : 'ended', clerk: this.clerk });

@@ -3,16 +3,28 @@
 // Every message is one JSON text: {"t":"rtt","text"} (the sender's current unfinished line, sent at
 // every keystroke), {"t":"msg","text"} (a finished line), {"t":"file","id","name","type","size",
 // "seq","data"} (base64 chunk; seq counts from 0; the file is complete when the decoded bytes reach
-// size). Limits: text ≤ 2000 chars, file ≤ 5 MiB, name ≤ 200 chars, chunk ≤ 12 KiB decoded.
+// size). Limits from the protocol catalogue (protocol.js): text ≤ LIMITS.chat_text characters, file
+// ≤ SIZES.chat_file bytes, name ≤ LIMITS.file_name characters, chunk ≤ SIZES.chat_chunk decoded.
+import { LIMITS, SIZES, checkText } from './protocol.js';
 
-export const LIMITS = { text: 2000, fileBytes: 5 * 1024 * 1024, name: 200, chunk: 12 * 1024 };
+const MESSAGE_MAX = 64 * 1024;  // one data-channel message (a base64 chunk plus its fields fits)
+const TYPE_MAX = 100;           // a file's MIME type
+const FILES_IN_FLIGHT = 4;
 
+// The first n characters (code points, as the limits count), never half an emoji.
+export function firstChars(text, n) {
+  const s = String(text);
+  if (s.length <= n) return s;
+  return Array.from(s).slice(0, n).join('');
+}
+
+// Real-time text shows the unfinished line as typed; over the limit only its beginning goes out.
 export function encodeRtt(text) {
-  return JSON.stringify({ t: 'rtt', text: String(text).slice(0, LIMITS.text) });
+  return JSON.stringify({ t: 'rtt', text: firstChars(text, LIMITS.chat_text) });
 }
 
 export function encodeMessage(text) {
-  return JSON.stringify({ t: 'msg', text: String(text).slice(0, LIMITS.text) });
+  return JSON.stringify({ t: 'msg', text: firstChars(text, LIMITS.chat_text) });
 }
 
 function toBase64(bytes) {
@@ -30,14 +42,14 @@ function fromBase64(b64) {
 
 // Why: large files must not block the channel; yield between chunks and report progress.
 export async function sendFile(file, send, onProgress) {
-  if (file.size > LIMITS.fileBytes) throw new Error('too_large');
+  if (file.size > SIZES.chat_file) throw new Error('too_large');
   const id = Math.random().toString(36).slice(2, 10);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const name = String(file.name || 'file').slice(0, LIMITS.name);
-  const type = String(file.type || 'application/octet-stream').slice(0, 100);
+  const name = firstChars(file.name || 'file', LIMITS.file_name);
+  const type = String(file.type || 'application/octet-stream').slice(0, TYPE_MAX);
   let seq = 0;
-  for (let off = 0; off < bytes.length || seq === 0; off += LIMITS.chunk) {
-    const chunk = bytes.subarray(off, off + LIMITS.chunk);
+  for (let off = 0; off < bytes.length || seq === 0; off += SIZES.chat_chunk) {
+    const chunk = bytes.subarray(off, off + SIZES.chat_chunk);
     await send(JSON.stringify({ t: 'file', id, name, type, size: bytes.length, seq, data: toBase64(chunk) }));
     seq += 1;
     onProgress(Math.min(100, Math.round(((off + chunk.length) / Math.max(1, bytes.length)) * 100)));
@@ -54,7 +66,7 @@ export class Receiver {
   }
 
   handle(raw) {
-    if (typeof raw !== 'string' || raw.length > 64 * 1024) return;
+    if (typeof raw !== 'string' || raw.length > MESSAGE_MAX) return;
     let m;
     try { m = JSON.parse(raw); } catch { return; }
     if (!m || typeof m !== 'object') return;
@@ -62,29 +74,30 @@ export class Receiver {
     if (handlers[m.t]) handlers[m.t]();
   }
 
+  // a text the servers would refuse (too long, control characters) is dropped, not cut
   rtt(m) {
-    if (typeof m.text === 'string') this.cb.onRtt(m.text.slice(0, LIMITS.text));
+    if (typeof m.text === 'string' && !checkText(m.text, 'chat_text')) this.cb.onRtt(m.text);
   }
 
   msg(m) {
-    if (typeof m.text === 'string' && m.text.trim()) this.cb.onMessage(m.text.slice(0, LIMITS.text));
+    if (typeof m.text === 'string' && m.text.trim() && !checkText(m.text, 'chat_text')) this.cb.onMessage(m.text);
   }
 
   file(m) {
     const ok = typeof m.id === 'string' && m.id.length <= 32 && typeof m.name === 'string' &&
-      Number.isInteger(m.size) && m.size >= 0 && m.size <= LIMITS.fileBytes &&
+      Number.isInteger(m.size) && m.size >= 0 && m.size <= SIZES.chat_file &&
       Number.isInteger(m.seq) && m.seq >= 0 && typeof m.data === 'string';
     if (!ok) return;
     let f = this.files.get(m.id);
     if (!f) {
-      if (m.seq !== 0 || this.files.size >= 4) return;
-      f = { name: m.name.slice(0, LIMITS.name), type: String(m.type || '').slice(0, 100), size: m.size, parts: [], got: 0, next: 0 };
+      if (m.seq !== 0 || this.files.size >= FILES_IN_FLIGHT) return;
+      f = { name: firstChars(m.name, LIMITS.file_name), type: String(m.type || '').slice(0, TYPE_MAX), size: m.size, parts: [], got: 0, next: 0 };
       this.files.set(m.id, f);
     }
     if (m.seq !== f.next) { this.files.delete(m.id); return; }
     let chunk;
     try { chunk = fromBase64(m.data); } catch { this.files.delete(m.id); return; }
-    if (chunk.length > LIMITS.chunk || f.got + chunk.length > f.size) { this.files.delete(m.id); return; }
+    if (chunk.length > SIZES.chat_chunk || f.got + chunk.length > f.size) { this.files.delete(m.id); return; }
     f.parts.push(chunk);
     f.got += chunk.length;
     f.next += 1;

@@ -3,14 +3,9 @@
 
 const PLUGIN = 'janus.plugin.buergerbuero';
 const REQUEST_TIMEOUT_MS = 20000;
-
-// Which event answers which request (docs/janus-api.md). Everything else is unsolicited.
-const ANSWERS = {
-  join: 'joined', accept: 'accepted', leave: 'left', hangup: 'hungup',
-  login: 'logged_in', presence: 'presence', queue: 'queue', call_next: 'calling', call: 'calling',
-  finish: 'finished', transfer: 'transferred', requeue: 'requeued', broadcast: 'broadcasted',
-  renegotiate: 'renegotiated', restart: 'renegotiate'
-};
+// Janus sends its own `hangup` for a PeerConnection the plugin closed within about a second; this
+// deadline is only the error path for a hangup that never comes.
+const CLEANUP_DEADLINE_MS = 10000;
 
 export class JanusRequestError extends Error {
   constructor(request, code, message, data) {
@@ -57,7 +52,18 @@ export const AUDIO_CONSTRAINTS = { echoCancellation: true, noiseSuppression: tru
 /**
  * One Janus session with one handle on our plugin.
  * handlers: onEvent(data, jsep), onRemoteTrack(track, on), onDataOpen(), onData(text),
- *           onWebrtc(up), onLost(reason), onSlowLink(), onCleanup()
+ *           onWebrtc(up), onIce(state), onLost(reason), onSlowLink(), onCleanup(byJanus)
+ *
+ * Requests are answered in order and every answer names its request (`data.request`), so an
+ * answer settles the oldest pending request of that name; events without `request` are
+ * unsolicited and go to onEvent.
+ *
+ * The handle's PeerConnection as Janus holds it (`pc`): 'none', 'open' (we sent an offer or
+ * answer, or Janus sent us an offer) or 'closing' (the plugin closed it: an error with
+ * `pc_closed`, its `hangup` event, or our hangupMedia()). Janus confirms a close with its own
+ * `hangup` (janus.js: webrtcState(false) then oncleanup); an offer made before that fails with
+ * Janus error 490, and the late hangup would tear down the new PeerConnection in janus.js. So a
+ * new offer or answer waits for cleanedUp().
  */
 export class PluginSession {
   constructor(handlers) {
@@ -66,6 +72,10 @@ export class PluginSession {
     this.janus = null;
     this.handle = null;
     this.closed = false;
+    this.pc = 'none';
+    this.offeredWhileClosing = false;
+    this.janusHangup = false;
+    this.cleanupWaiters = [];
   }
 
   // Why: callers want "await connected handle"; janus.js reports success and failure by callbacks.
@@ -76,7 +86,7 @@ export class PluginSession {
         server, iceServers,
         success: resolve,
         error: (err) => {
-          reject(new Error(String(err)));
+          reject(new JanusRequestError('connect', 'network', String(err)));
           this.lost(String(err));
         },
         destroyed: () => this.lost('destroyed')
@@ -86,16 +96,20 @@ export class PluginSession {
       this.janus.attach({
         plugin: PLUGIN,
         success: (handle) => { this.handle = handle; resolve(); },
-        error: (err) => reject(new Error(String(err))),
+        error: (err) => reject(new JanusRequestError('attach', 'network', String(err))),
         onmessage: (msg, jsep) => this.dispatch(msg, jsep),
         onremotetrack: (track, mid, on) => this.call('onRemoteTrack', track, on, mid),
         onlocaltrack: () => {},
         ondataopen: () => this.call('onDataOpen'),
         ondata: (data) => this.call('onData', data),
-        webrtcState: (up) => this.call('onWebrtc', up),
+        webrtcState: (up) => {
+          // janus.js reports Janus's own `hangup` as webrtcState(false) right before its cleanup
+          if (!up) this.janusHangup = true;
+          this.call('onWebrtc', up);
+        },
         iceState: (state) => this.call('onIce', state),
         slowLink: () => this.call('onSlowLink'),
-        oncleanup: () => this.call('onCleanup')
+        oncleanup: () => this.cleanedUpByJanus()
       });
     });
     return this;
@@ -111,53 +125,108 @@ export class PluginSession {
   lost(reason) {
     if (this.closed) return;
     this.closed = true;
-    for (const p of this.pending.splice(0)) p.reject(new JanusRequestError(p.request, 'network', reason));
+    for (const p of this.pending.splice(0)) this.settle(p, null, new JanusRequestError(p.request, 'network', reason));
+    this.failCleanupWaiters(new JanusRequestError('cleanup', 'network', reason));
     if (this.handle) this.call('onLost', reason);
   }
 
-  // Why: the plugin answers every request with an event; match it to the oldest pending request.
+  // Why: answers come in the order of the requests and name them; the oldest pending request of
+  // that name is the one answered. A request that timed out stays as a placeholder until its late
+  // answer arrives, so that answer cannot settle a newer request of the same name.
   dispatch(msg, jsep) {
     const data = msg && msg.plugindata ? msg.plugindata.data : msg;
     if (!data || typeof data !== 'object') return;
-    const name = data.buergerbuero;
-    if (name === 'error') {
+    if (jsep && jsep.type === 'offer') this.offerReceived();
+    if (data.buergerbuero === 'error' && data.pc_closed === true) this.closing();
+    if (typeof data.request === 'string') {
       const idx = this.pending.findIndex((p) => p.request === data.request);
       if (idx >= 0) {
         const [p] = this.pending.splice(idx, 1);
-        clearTimeout(p.timer);
-        p.reject(new JanusRequestError(data.request, data.error, data.message, data));
+        if (data.buergerbuero === 'error') this.settle(p, null, new JanusRequestError(data.request, data.error, data.message, data));
+        else this.settle(p, { data, jsep });
         return;
       }
-    } else {
-      const idx = this.pending.findIndex((p) => p.answer === name);
-      if (idx >= 0) {
-        const [p] = this.pending.splice(idx, 1);
-        clearTimeout(p.timer);
-        p.resolve({ data, jsep });
-        return;
-      }
+      console.warn(`bb: answer to ${data.request} without a pending request`);
+      return;
     }
+    if (data.buergerbuero === 'hangup') this.closing();
     this.call('onEvent', data, jsep);
   }
 
-  // `answer` overrides the expected answer event (a citizen's accept of a renegotiation → renegotiated).
-  request(body, jsep, answer) {
+  settle(p, value, error) {
+    clearTimeout(p.timer);
+    if (p.expired) return;
+    if (error) p.reject(error);
+    else p.resolve(value);
+  }
+
+  request(body, jsep) {
     if (!this.handle || this.closed) return Promise.reject(new JanusRequestError(body.request, 'network', 'not connected'));
     return new Promise((resolve, reject) => {
-      const entry = { request: body.request, answer: answer || ANSWERS[body.request], resolve, reject };
+      const entry = { request: body.request, resolve, reject, expired: false };
       entry.timer = setTimeout(() => {
-        this.pending = this.pending.filter((p) => p !== entry);
+        entry.expired = true;
         reject(new JanusRequestError(body.request, 'timeout', 'no answer'));
       }, REQUEST_TIMEOUT_MS);
       this.pending.push(entry);
+      const opens = Boolean(jsep) && this.pc === 'none';
+      if (opens) this.pc = 'open';
       this.handle.send({
         message: body, jsep,
+        // the Janus core refused the message (e.g. 490 for an offer while a close still runs):
+        // the plugin never sees it, so no answer will come and no PeerConnection was built
         error: (err) => {
           this.pending = this.pending.filter((p) => p !== entry);
-          clearTimeout(entry.timer);
-          reject(new JanusRequestError(body.request, 'network', String(err)));
+          if (opens && this.pc === 'open') this.pc = 'none';
+          this.settle(entry, null, new JanusRequestError(body.request, 'network', String(err)));
         }
       });
+    });
+  }
+
+  // ---- the PeerConnection's life as Janus sees it -------------------------------------------
+
+  offerReceived() {
+    if (this.pc === 'none') this.pc = 'open';
+    // a new PeerConnection offered while Janus's hangup of the old one is still on its way
+    else if (this.pc === 'closing') this.offeredWhileClosing = true;
+  }
+
+  closing() {
+    if (this.pc === 'open') this.pc = 'closing';
+  }
+
+  // janus.js calls oncleanup for our own hangupMedia() too; only Janus's hangup ends a close.
+  cleanedUpByJanus() {
+    const byJanus = this.janusHangup;
+    this.janusHangup = false;
+    if (byJanus) {
+      this.pc = this.offeredWhileClosing ? 'open' : 'none';
+      this.offeredWhileClosing = false;
+      if (this.pc !== 'closing') for (const w of this.cleanupWaiters.splice(0)) { clearTimeout(w.timer); w.resolve(); }
+    }
+    this.call('onCleanup', byJanus);
+  }
+
+  failCleanupWaiters(error) {
+    for (const w of this.cleanupWaiters.splice(0)) { clearTimeout(w.timer); w.reject(error); }
+  }
+
+  /**
+   * Resolves once no PeerConnection of this handle is closing (Janus's hangup for it arrived);
+   * at once when none is. Call it before creating an offer or answer. Rejects (code 'timeout')
+   * when Janus's hangup does not come within the deadline, or when the session is lost.
+   */
+  cleanedUp(deadlineMs = CLEANUP_DEADLINE_MS) {
+    if (this.closed) return Promise.reject(new JanusRequestError('cleanup', 'network', 'not connected'));
+    if (this.pc !== 'closing') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      waiter.timer = setTimeout(() => {
+        this.cleanupWaiters = this.cleanupWaiters.filter((w) => w !== waiter);
+        reject(new JanusRequestError('cleanup', 'timeout', 'Janus did not confirm the end of the PeerConnection'));
+      }, deadlineMs);
+      this.cleanupWaiters.push(waiter);
     });
   }
 
@@ -208,14 +277,20 @@ export class PluginSession {
     return this.handle && this.handle.webrtcStuff ? this.handle.webrtcStuff.pc : null;
   }
 
-  // Ends the media but keeps the Janus session and handle (e.g. back to the waiting room).
+  // Ends the media but keeps the Janus session and handle (e.g. back to the waiting room). When
+  // the plugin has not closed Janus's side yet (as far as we know), Janus is asked to, so its
+  // hangup follows in any case and cleanedUp() can wait for it.
   hangupMedia() {
-    if (this.handle) this.handle.hangup(false);
+    if (!this.handle) return;
+    const askJanus = this.pc === 'open';
+    if (askJanus) this.pc = 'closing';
+    this.handle.hangup(askJanus);
   }
 
   destroy() {
     this.closed = true;
-    for (const p of this.pending.splice(0)) { clearTimeout(p.timer); p.reject(new JanusRequestError(p.request, 'closed', 'closed')); }
+    for (const p of this.pending.splice(0)) this.settle(p, null, new JanusRequestError(p.request, 'network', 'closed'));
+    this.failCleanupWaiters(new JanusRequestError('cleanup', 'network', 'closed'));
     if (this.janus) {
       try { this.janus.destroy({ cleanupHandles: true, notifyDestroyed: false }); } catch { /* already gone */ }
     }

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { join } from 'node:path';
 import { writeClip } from './y4m.mjs';
 import { recordPeerConnections } from './media-stats.mjs';
+import { recordJanusTraffic } from './janus-traffic.mjs';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -21,6 +22,7 @@ export async function launchParty(dir, name, rgb, { width = 1024, height = 900 }
   const context = await browser.newContext({ viewport: { width, height } });
   await context.grantPermissions(['camera', 'microphone', 'notifications']);
   await recordPeerConnections(context);
+  await recordJanusTraffic(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -32,12 +32,12 @@ export async function until(fn, { timeout = 20000, interval = 250, what = 'condi
 }
 
 // Text of the deepest focused element (through shadow roots) and its accessible-ish name.
-async function focused(page) {
+export async function focused(page) {
   return page.evaluate(() => {
     let el = document.activeElement;
     while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
     if (!el) return null;
-    return { tag: el.tagName.toLowerCase(), label: el.getAttribute('aria-label') || '', text: (el.textContent || '').trim(), type: el.type || '', id: el.id || '' };
+    return { tag: el.tagName.toLowerCase(), label: el.getAttribute('aria-label') || '', text: (el.textContent || '').trim(), type: el.type || '', id: el.id || '', value: el.value ?? null };
   });
 }
 
@@ -84,6 +84,15 @@ export async function waitForMedia(page, who) {
     const s = await inboundStats(page);
     return s && s.video && s.video.framesDecoded > 10 && s.audio && s.audio.samples > 0 ? s : null;
   }, { timeout: 30000, what: `${who} decoding video and audio` });
+}
+
+// Makes a page believe its tab is hidden or visible again (headless tabs are always visible).
+export function setHidden(page, hidden) {
+  return page.evaluate((h) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
 }
 
 export function near(actual, expected, tolerance = 45) {

@@ -52,3 +52,24 @@ export async function videoColour(page, selector, shadowHost = null) {
     return [Math.round(r / n), Math.round(g / n), Math.round(b / n)];
   }, { selector, shadowHost });
 }
+
+// The data channels of the page's live PeerConnection: label, state, messages sent and received.
+export async function dataChannels(page) {
+  return page.evaluate(async () => {
+    const pc = (window.__bbPcs || []).filter((p) => p.connectionState !== 'closed').pop();
+    if (!pc) return [];
+    const out = [];
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'data-channel') out.push({ label: s.label, state: s.state, sent: s.messagesSent || 0, received: s.messagesReceived || 0 });
+    });
+    return out;
+  });
+}
+
+// The SDP the page's live PeerConnection got from Janus.
+export async function remoteSdp(page) {
+  return page.evaluate(() => {
+    const pc = (window.__bbPcs || []).filter((p) => p.connectionState !== 'closed').pop();
+    return pc && pc.remoteDescription ? pc.remoteDescription.sdp : null;
+  });
+}

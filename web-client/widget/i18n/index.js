@@ -23,5 +23,6 @@ export function translator(lang) {
   const l = normaliseLang(lang);
   const t = (key, params) => translate(l, key, params);
   t.lang = l;
+  t.has = (key) => key in (catalogues[l] || de) || key in de;
   return t;
 }

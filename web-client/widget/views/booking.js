@@ -4,6 +4,8 @@ import { h, replace, uid } from '../dom.js';
 import { api } from '../api.js';
 import { localized, dayLabel, clock, dateTime } from '../format.js';
 import { fetchSlots, firstSlots, normaliseSlots } from './slots.js';
+import { textField, checkAll } from '../text-field.js';
+import { errorText } from '../errors.js';
 
 const DAYS_PER_PAGE = 14;
 const FIRST_DAYS = 7; // the server's default for `days`
@@ -16,23 +18,23 @@ export function bookingView(w, params) {
   const office = w.officeById(params.office);
   const tz = office ? office.timezone : undefined;
   const officeName = office ? localized(t, office.name) : params.office;
-  const ids = { name: uid('bname'), contact: uid('bcontact'), concern: uid('bconcern'), legend: uid('blegend') };
+  const ids = { legend: uid('blegend') };
   let slots = [];
   let loadedUntil = new Date();
   const group = `slot-${uid('g')}`;
 
   const slotBox = h('div', { class: 'slot-days' }, h('p', { role: 'status' }, t('book.loading')));
   const moreBtn = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => load(true) }, t('book.more'));
-  const name = h('input', { id: ids.name, type: 'text', maxlength: '80', autocomplete: 'name', required: true, 'aria-required': 'true' });
-  const contact = h('input', { id: ids.contact, type: 'text', maxlength: '200', autocomplete: 'email' });
-  const concern = h('textarea', { id: ids.concern, rows: '3', maxlength: '500' }, params.concern || '');
-  const error = h('p', { class: 'error', role: 'alert' });
+  // with a resume token the booking takes the ticket's name, so the name is optional then
+  const name = textField(t, { label: t('book.name'), limit: 'ticket_name', field: 'name', autocomplete: 'name', required: !params.resumeToken });
+  const contact = textField(t, { label: t('book.contact'), hint: t('book.contactHint'), limit: 'contact', field: 'contact', autocomplete: 'email' });
+  const concern = textField(t, { label: t('book.concern'), limit: 'concern', field: 'concern', multiline: true, value: params.concern || '' });
+  const fields = { name, contact, concern };
+  const error = h('p', { class: 'error', role: 'alert', tabindex: '-1' });
   const submitBtn = h('button', { type: 'submit', class: 'primary' }, t('book.submit'));
   const form = h('form', { class: 'booking-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); submit(); } },
     h('fieldset', { class: 'slots' }, h('legend', { id: ids.legend }, t('book.slots')), slotBox, moreBtn),
-    h('div', { class: 'field' }, h('label', { for: ids.name }, t('book.name')), name),
-    h('div', { class: 'field' }, h('label', { for: ids.contact }, t('book.contact')), contact),
-    h('div', { class: 'field' }, h('label', { for: ids.concern }, t('book.concern')), concern),
+    name.el, contact.el, concern.el,
     error,
     h('div', { class: 'actions' }, submitBtn,
       h('button', { type: 'button', class: 'secondary', onclick: () => w.go('offices') }, t('book.back'))));
@@ -82,24 +84,35 @@ export function bookingView(w, params) {
     renderSlots();
   }
 
+  // A refusal names what to do in the citizen's language; the focus goes to the field it is
+  // about, or to the message, so a screen-reader user hears it at once.
+  function fail(text) {
+    error.textContent = text;
+    error.focus();
+  }
+
   async function submit() {
     error.textContent = '';
     const chosen = slotBox.querySelector('input:checked');
-    if (!chosen) { error.textContent = t('book.pickSlot'); return; }
-    if (!name.value.trim() && !params.resumeToken) { error.textContent = t('book.needName'); name.focus(); return; }
+    if (!chosen) { fail(t('book.pickSlot')); return; }
+    if (!name.value() && !params.resumeToken) { name.refuse(t('book.needName')); return; }
+    if (!checkAll([name, contact, concern])) return;
     submitBtn.disabled = true;
     const req = { office: params.office, start: chosen.value };
-    if (name.value.trim()) req.name = name.value.trim();
+    if (name.value()) req.name = name.value();
     if (params.resumeToken) req.resume_token = params.resumeToken;
-    if (contact.value.trim()) req.contact = contact.value.trim();
-    if (concern.value.trim()) req.concern = concern.value.trim();
+    if (contact.value()) req.contact = contact.value();
+    if (concern.value()) req.concern = concern.value();
     try {
       const res = await api.book(w.config.api, req);
       confirmation(res, chosen.value);
     } catch (err) {
       submitBtn.disabled = false;
-      error.textContent = err.code === 'conflict' ? t('book.taken') : t('book.failed', { reason: err.message || err.code });
-      if (err.code === 'conflict') load(false);
+      const field = fields[err.details && err.details.field];
+      if (field && (err.code === 'too_large' || err.code === 'invalid_text')) field.refuse(err);
+      else fail(errorText(t, err, 'book'));
+      // the slot was taken meanwhile: show what is free now
+      if (err.code === 'full') load(false);
     }
   }
 
@@ -119,5 +132,5 @@ export function bookingView(w, params) {
   }
 
   load(false);
-  return { el };
+  return { el, destroy: () => Object.values(fields).forEach((f) => f.destroy()) };
 }

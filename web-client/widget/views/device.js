@@ -3,19 +3,14 @@
 import { h, replace, uid } from '../dom.js';
 import { listDevices, openDevices, stopStream, classifyMediaError, LevelMeter } from '../media.js';
 import { localized } from '../format.js';
-
-// A known error code gets our text; otherwise the server's own message (e.g. a check-in refusal).
-function errorText(t, err) {
-  const key = `err.${err.code}`;
-  if (t(key) !== key) return t(key);
-  return err.message && err.code !== 'network' && err.code !== 'timeout' ? err.message : t('err.generic');
-}
+import { textField, checkAll } from '../text-field.js';
+import { errorText } from '../errors.js';
 
 export function deviceView(w, params) {
   const t = w.t;
   const office = w.officeById(params.office);
   const officeName = office ? localized(t, office.name) : params.office;
-  const ids = { cam: uid('cam'), mic: uid('mic'), name: uid('name'), concern: uid('concern'), hint: uid('hint'), level: uid('level') };
+  const ids = { cam: uid('cam'), mic: uid('mic'), level: uid('level') };
   let stream = null;
   let meter = null;
   let closed = false;
@@ -28,8 +23,11 @@ export function deviceView(w, params) {
   const mic = h('select', { id: ids.mic, onchange: () => start() });
   const level = h('meter', { id: ids.level, min: '0', max: '100', value: '0', low: '10', high: '90', optimum: '50' });
   const audioOnly = h('input', { type: 'checkbox', id: uid('audio'), checked: params.audioOnly === true, onchange: () => start() });
-  const name = h('input', { id: ids.name, type: 'text', maxlength: '80', autocomplete: 'name', value: params.name || '' });
-  const concern = h('textarea', { id: ids.concern, maxlength: '500', rows: '3', 'aria-describedby': ids.hint }, params.concern || '');
+  const name = textField(t, { label: t('device.name'), limit: 'ticket_name', field: 'name', autocomplete: 'name', value: params.name || '' });
+  const concern = textField(t, {
+    label: t('device.concern'), hint: t('device.concernHint'), limit: 'concern', field: 'concern', multiline: true, value: params.concern || ''
+  });
+  const fields = { name, concern };
   const joinError = h('p', { class: 'error', role: 'alert' });
   const enter = h('button', { type: 'submit', class: 'primary' }, t('device.enter'));
   const retry = h('button', { type: 'button', class: 'secondary', hidden: true, onclick: () => start() }, t('device.retry'));
@@ -43,9 +41,8 @@ export function deviceView(w, params) {
         h('div', { class: 'field' }, h('label', { for: ids.mic }, t('device.microphone')), mic),
         h('div', { class: 'field check' }, audioOnly, h('label', { for: audioOnly.id }, t('device.audioOnly'))),
         status, help, retry)),
-    h('div', { class: 'field' }, h('label', { for: ids.name }, t('device.name')), name),
-    h('div', { class: 'field' }, h('label', { for: ids.concern }, t('device.concern')), concern,
-      h('p', { id: ids.hint, class: 'hint' }, t('device.concernHint'))),
+    name.el,
+    concern.el,
     joinError,
     h('div', { class: 'actions' }, enter,
       h('button', { type: 'button', class: 'secondary', onclick: () => w.go('offices') }, t('device.back'))));
@@ -101,24 +98,27 @@ export function deviceView(w, params) {
     cam.disabled = cam.disabled || audioOnly.checked;
   }
 
+  // Why check here: the citizen learns at once, next to the field, what the server would refuse.
   async function submit() {
-    enter.disabled = true;
     joinError.textContent = '';
+    if (!checkAll([name, concern])) return;
+    enter.disabled = true;
     const devices = { cameraId: cam.value || null, microphoneId: mic.value || null, audioOnly: audioOnly.checked };
     release();
     try {
       await w.flow.enter({
-        office: params.office, name: name.value.trim().slice(0, 80), concern: concern.value.trim().slice(0, 500),
-        appointment: params.appointment || null, devices
+        office: params.office, name: name.value(), concern: concern.value(), appointment: params.appointment || null, devices
       });
     } catch (err) {
       if (closed) return;
-      joinError.textContent = errorText(t, err);
+      const field = err.data && fields[err.data.field];
+      if (field && (err.code === 'too_large' || err.code === 'invalid_text')) field.refuse(err);
+      else joinError.textContent = errorText(t, err);
       enter.disabled = false;
       start();
     }
   }
 
   start();
-  return { el, destroy: () => { closed = true; release(); } };
+  return { el, destroy: () => { closed = true; release(); name.destroy(); concern.destroy(); } };
 }
