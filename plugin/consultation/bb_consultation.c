@@ -187,7 +187,12 @@ void bb_consultation_end_media(bb_consultation *c, const char *reason, bb_sessio
 		bb_session_close_pc(s);
 	}
 	c->restarting = FALSE;
-	g_clear_pointer(&c->renegotiate_transaction, g_free);
+	if(c->renegotiate_transaction) {
+		/* the citizen will never answer this renegotiation now: the clerk hears so */
+		bb_reply_late_error(c->clerk, c->renegotiate_transaction, BB_JREQ_RENEGOTIATE, BB_E_INVALID_STATE,
+			"the consultation ended before the citizen answered");
+		g_clear_pointer(&c->renegotiate_transaction, g_free);
+	}
 	g_atomic_int_add(&bb_ctx.consultations_running, -1);
 	bb_consultation_notify(c, "consultation_ended", reason);
 	JANUS_LOG(LOG_INFO, "[%s] consultation %s ended (%s) after %" G_GINT64_FORMAT " s\n", BB_PACKAGE,

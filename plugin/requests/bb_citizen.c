@@ -127,10 +127,10 @@ static void accepted(bb_request *rq, const bb_qc_reply *reply) {
 		bb_reply_qc_error(rq, reply);
 		bb_consultation_ref(c);
 		bb_session *clerk = bb_session_ref(c->clerk);
-		bb_consultation_close(c, "closed", NULL);
+		bb_consultation_close(c, "call_failed", NULL);
 		tell_clerk_ready(c);
 		(void)bb_session_set_state(s, BB_STATE_WAITING);
-		bb_clerk_give_back(clerk, c->ticket_id, s, "requeued", FALSE);
+		bb_clerk_give_back(clerk, c->ticket_id, s, "call_failed", FALSE);
 		bb_session_unref(clerk);
 		bb_consultation_unref(c);
 		bb_request_done(rq);

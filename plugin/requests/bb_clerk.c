@@ -230,11 +230,11 @@ void bb_clerk_hangup(bb_request *rq) {
 	} else {
 		bb_consultation_ref(c);
 		bb_session *citizen = bb_session_ref(c->citizen);
-		bb_consultation_close(c, "clerk", s);
+		bb_consultation_close(c, "withdrawn", s);
 		(void)bb_session_set_state(s, BB_STATE_IDLE);
 		if(!bb_session_gone(citizen) && bb_session_state(citizen) == BB_STATE_CALLED)
 			(void)bb_session_set_state(citizen, BB_STATE_WAITING);
-		bb_clerk_give_back(s, c->ticket_id, citizen, "clerk", FALSE);
+		bb_clerk_give_back(s, c->ticket_id, citizen, "withdrawn", FALSE);
 		bb_session_unref(citizen);
 		bb_consultation_unref(c);
 	}

@@ -35,6 +35,13 @@ int bb_reply_late(bb_session *s, const char *transaction, bb_janus_request_id id
 	return push(s, transaction, event, fields, jsep);
 }
 
+void bb_reply_late_error(bb_session *s, const char *transaction, bb_janus_request_id id,
+		bb_error_code code, const char *message) {
+	json_t *data = json_pack("{sssissss}", "request", bb_janus_requests[id].name, "error_code", code,
+		"error", bb_error_name(code), "message", message);
+	push(s, transaction, BB_JEV_ERROR, data, NULL);
+}
+
 int bb_reply(bb_request *rq, const char *event, json_t *fields, json_t *jsep) {
 	if(!fields)
 		fields = json_object();

@@ -41,6 +41,9 @@ void bb_reply_qc_error(bb_request *rq, const bb_qc_reply *reply);
  * renegotiation): same shape as bb_reply, to the request's transaction. */
 int bb_reply_late(bb_session *s, const char *transaction, bb_janus_request_id id, const char *event,
 	json_t *fields, json_t *jsep);
+/* An error to a request that was already done (a renegotiation whose consultation ended). */
+void bb_reply_late_error(bb_session *s, const char *transaction, bb_janus_request_id id,
+	bb_error_code code, const char *message);
 /* An unsolicited event (fields stolen, may be NULL; jsep borrowed). */
 int bb_push(bb_session *s, const char *event, json_t *fields, json_t *jsep);
 

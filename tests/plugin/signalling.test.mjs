@@ -130,6 +130,21 @@ test('full consultation: call_next, accept, renegotiate, hangup, finish', async 
   await cleanup(c, k);
 });
 
+test('a renegotiation the citizen never answers is refused when the consultation ends', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await consult(c, k);
+  const reneg = k.request({ request: 'renegotiate' }, fakeOffer());
+  await c.event('renegotiate');
+  assert.equal((await c.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  const answer = await reneg;
+  assertError(answer, 4706, 'renegotiate');
+  await k.request({ request: 'finish', outcome: 'served' });
+  await c.next((e) => e.janus === 'hangup');
+  await k.next((e) => e.janus === 'hangup');
+  await cleanup(c, k);
+});
+
 test('clerk hangup, requeue and transfer put the citizen back', async () => {
   const c = await citizen();
   const k = await clerk();
@@ -164,8 +179,8 @@ test('call a ticket by id; clerk withdraws the call', async () => {
   assert.equal(calling.data.buergerbuero, 'calling', JSON.stringify(calling.data));
   await c.event('called');
   assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
-  assert.equal((await c.event('hangup')).data.reason, 'clerk');
-  await c.event('requeued');
+  assert.equal((await c.event('hangup')).data.reason, 'withdrawn');
+  assert.equal((await c.event('requeued')).data.reason, 'withdrawn');
   assert.equal((await c.request({ request: 'leave' })).data.buergerbuero, 'left');
   await cleanup(c, k);
 });

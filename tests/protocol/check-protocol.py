@@ -27,6 +27,7 @@ requests = {r['name'] for r in janus['requests']}
 janus_events = {e['name'] for e in janus['events']}
 lists = {l['name']: {v['name'] for v in l['values']} for l in load('values')['lists']}
 hangup_reasons = lists['hangup_reason']
+requeue_reasons = lists['requeue_reason']
 # codes only a client makes up for itself (no server sends them): connection trouble
 CLIENT_CODES = {'network', 'timeout', 'closed'}
 # i18n keys under err. that are not error codes: texts for situations no server names
@@ -70,7 +71,7 @@ C_CALLS = [
     (re.compile(r'\bbb_reply\([^,]+,\s*"([^"]*)"'), 'event in bb_reply (use BB_JEV_*)', None),
     (re.compile(r'\bbb_reply_error\([^,]+,\s*"'), 'error in bb_reply_error (use BB_E_*)', None),
     (re.compile(r'\bbb_consultation_(?:close|end_media)\([^,]+,\s*"([^"]*)"'), 'hangup reason', hangup_reasons),
-    (re.compile(r'\bbb_clerk_give_back\([^;]*?,\s*"([^"]*)"\s*,'), 'hangup reason', hangup_reasons),
+    (re.compile(r'\bbb_clerk_give_back\([^;]*?,\s*"([^"]*)"\s*,'), 'requeue reason', requeue_reasons),
     (re.compile(r'\bbb_err_set\(\s*[^,]+,\s*"([^"]*)"'), 'error code', errors),
 ]
 for p in list(sources('plugin', ('.c', '.h'))) + list(sources('queue-service', ('.c', '.h'))):

@@ -9,7 +9,8 @@ const STORAGE_KEY = 'bb-widget-ticket';
 
 // Why the citizen is back in the waiting room (`requeued.reason`) → the waiting view's notice.
 const REQUEUED_NOTICE = {
-  requeued: 'requeued', clerk: 'requeued.clerk', clerk_gone: 'requeued.clerk_gone', recovered: 'requeued.recovered'
+  requeued: 'requeued', withdrawn: 'requeued.withdrawn', clerk_gone: 'requeued.clerk_gone',
+  call_failed: 'requeued.call_failed', recovered: 'requeued.recovered'
 };
 // Hangup reasons (during a consultation) after which another event says where the ticket is now.
 const FOLLOWED_BY_EVENT = new Set(['requeued', 'transferred', 'clerk_gone', 'no_show', 'expired', 'recovered', 'citizen_reconnected']);

@@ -213,6 +213,7 @@ export const LISTS = Object.freeze({
   ],
   "hangup_reason": [
     "clerk",
+    "withdrawn",
     "citizen",
     "closed",
     "clerk_gone",
@@ -224,6 +225,15 @@ export const LISTS = Object.freeze({
     "transferred",
     "no_show",
     "expired",
+    "recovered",
+    "call_failed"
+  ],
+  "requeue_reason": [
+    "requeued",
+    "withdrawn",
+    "clerk_gone",
+    "call_failed",
+    "citizen_gone",
     "recovered"
   ]
 });
