@@ -79,10 +79,29 @@ static void handle_gone(bb_session *s) {
 	bb_consultation_forget_media(s);
 }
 
+/* About once a second: the consultations' dead-media watch. */
+static void tick(gint64 now_us) {
+	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
+	for(guint i = 0; i < clerks->len; i++) {
+		bb_session *clerk = g_ptr_array_index(clerks, i);
+		if(clerk->consultation)
+			bb_consultation_watch(clerk->consultation, now_us);
+	}
+	g_ptr_array_free(clerks, TRUE);
+}
+
 /* One thread runs all signalling in arrival order; see the thread notes in core/bb_context.h. */
 static gpointer handler_thread(gpointer data) {
+	gint64 next_tick = g_get_monotonic_time() + G_USEC_PER_SEC;
 	while(TRUE) {
-		bb_work *w = bb_work_pop();
+		gint64 now = g_get_monotonic_time();
+		if(now >= next_tick) {
+			tick(now);
+			next_tick = now + G_USEC_PER_SEC;
+		}
+		bb_work *w = bb_work_pop(MAX(next_tick - now, 1000));
+		if(!w)
+			continue;
 		if(w->type == BB_WORK_STOP) {
 			bb_work_free(w);
 			break;

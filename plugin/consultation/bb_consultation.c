@@ -159,6 +159,12 @@ void bb_consultation_start(bb_consultation *c, json_t *jsep_answer) {
 	(void)bb_session_set_state(c->citizen, BB_STATE_IN_CONSULTATION);
 	(void)bb_session_set_state(c->clerk, BB_STATE_IN_CONSULTATION);
 	c->started_us = g_get_monotonic_time();
+	for(int i = 0; i < 2; i++) {
+		bb_session *side = i == 0 ? c->citizen : c->clerk;
+		c->packets_seen[i] = g_atomic_int_get(&side->packets_in);
+		c->moved_us[i] = c->started_us;
+		c->stalled[i] = FALSE;
+	}
 	g_atomic_int_inc(&bb_ctx.consultations_started);
 	g_atomic_int_inc(&bb_ctx.consultations_running);
 	json_t *answer = json_pack("{ssss}", "type", "answer",
@@ -249,6 +255,40 @@ void bb_consultation_pc_ended(bb_session *s, gboolean requested) {
 		return;
 	if(c->state == BB_CONSULTATION_STATE_STARTED)
 		bb_consultation_end_media(c, "closed", NULL);
+}
+
+/* Why count packets rather than watch ICE: a client whose packets Janus cannot use (or whose
+ * camera and microphone froze) keeps its PeerConnection up and the consultation "started"
+ * forever; the packet counters of the hot path (RTP and RTCP) tell that nothing arrives. */
+void bb_consultation_watch(bb_consultation *c, gint64 now_us) {
+	int timeout_s = bb_ctx.settings.media_timeout_s;
+	if(timeout_s <= 0 || c->state != BB_CONSULTATION_STATE_STARTED)
+		return;
+	for(int i = 0; i < 2; i++) {
+		bb_session *side = i == 0 ? c->citizen : c->clerk;
+		gint seen = g_atomic_int_get(&side->packets_in);
+		const char *state = NULL;
+		if(seen != c->packets_seen[i]) {
+			c->packets_seen[i] = seen;
+			c->moved_us[i] = now_us;
+			if(c->stalled[i]) {
+				c->stalled[i] = FALSE;
+				state = bb_media_state_names[BB_MEDIA_STATE_FLOWING];
+			}
+		} else if(!c->stalled[i] && now_us - c->moved_us[i] >= (gint64)timeout_s * G_USEC_PER_SEC) {
+			c->stalled[i] = TRUE;
+			state = bb_media_state_names[BB_MEDIA_STATE_STALLED];
+		}
+		if(!state)
+			continue;
+		gint64 quiet = c->stalled[i] ? (now_us - c->moved_us[i]) / G_USEC_PER_SEC : 0;
+		JANUS_LOG(LOG_INFO, "[%s] consultation %s: %s media %s\n", BB_PACKAGE, c->number,
+			bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], state);
+		bb_session *sides[2] = { c->citizen, c->clerk };
+		for(int k = 0; k < 2; k++)
+			bb_push(sides[k], BB_JEV_MEDIA, json_pack("{sssssI}", "state", state,
+				"side", bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], "seconds", (json_int_t)quiet), NULL);
+	}
 }
 
 void bb_consultation_forget_media(bb_session *s) {

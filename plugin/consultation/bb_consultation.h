@@ -31,6 +31,10 @@ typedef struct bb_consultation {
 	char *renegotiate_transaction;/* the clerk's renegotiate request waiting for the citizen's answer */
 	gboolean restarting;          /* the citizen's ICE restart offer is out */
 	gint64 started_us;            /* monotonic, when media started */
+	/* dead-media watch (bb_consultation_watch), index 0 citizen, 1 clerk */
+	gint packets_seen[2];
+	gint64 moved_us[2];
+	gboolean stalled[2];
 } bb_consultation;
 
 const char *bb_consultation_state_name(bb_proto_consultation_state st);
@@ -60,6 +64,10 @@ void bb_consultation_close(bb_consultation *c, const char *reason, bb_session *b
 void bb_consultation_pc_ended(bb_session *s, gboolean requested);
 /* Drops the media peer of a session whose handle is gone (its loop thread has stopped). */
 void bb_consultation_forget_media(bb_session *s);
+/* Called about once a second on the handler thread for every started consultation: a side whose
+ * packet counter did not move for media_timeout_s is `stalled` (both sides hear `media`), and
+ * `flowing` again once it moves. */
+void bb_consultation_watch(bb_consultation *c, gint64 now_us);
 /* Notifies Janus event handlers (if enabled). */
 void bb_consultation_notify(bb_consultation *c, const char *event, const char *reason);
 

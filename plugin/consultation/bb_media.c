@@ -69,6 +69,7 @@ void bb_media_incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *pac
 	bb_session *peer = peer_of(s);
 	if(!peer)
 		return;
+	g_atomic_int_inc(&s->packets_in);   /* RTCP flows even while a track is muted */
 	/* A REMB from this receiver limits what its peer sends: cap it by the bitrate slow_link
 	 * chose for the peer (and the configured maximum). */
 	guint32 cap = g_atomic_int_get(&peer->bitrate);

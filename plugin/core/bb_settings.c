@@ -24,6 +24,7 @@ static const struct setting_key {
 	{ "outgoing_max", KEY_INT, G_STRUCT_OFFSET(bb_settings, outgoing_max), NULL, 1024, 16, 65536 },
 	{ "request_backlog", KEY_INT, G_STRUCT_OFFSET(bb_settings, request_backlog), NULL, 16, 1, 1024 },
 	{ "max_handles", KEY_INT, G_STRUCT_OFFSET(bb_settings, max_handles), NULL, 0, 0, 10000000 },
+	{ "media_timeout_s", KEY_INT, G_STRUCT_OFFSET(bb_settings, media_timeout_s), NULL, 10, 0, 3600 },
 	{ "almost_position", KEY_INT, G_STRUCT_OFFSET(bb_settings, almost_position), NULL, 2, 0, 100 },
 	{ "heartbeat_s", KEY_INT, G_STRUCT_OFFSET(bb_settings, heartbeat_s), NULL, 10, 1, 300 },
 	{ "reconnect_min_ms", KEY_INT, G_STRUCT_OFFSET(bb_settings, reconnect_min_ms), NULL, 250, 10, 60000 },

@@ -14,6 +14,7 @@ typedef struct bb_settings {
 	int outgoing_max;          /* bounded outgoing queue per connection */
 	int request_backlog;       /* requests of one handle waiting behind the one in flight */
 	int max_handles;           /* new handles refused beyond this; 0 = derived from the fd limit */
+	int media_timeout_s;       /* no packets from a side this long: `media` stalled; 0 = off */
 	int almost_position;       /* "almost your turn" when position <= this */
 	int heartbeat_s;           /* clerk presence heartbeat period */
 	int reconnect_min_ms;      /* reconnect backoff start */

@@ -62,6 +62,6 @@ void bb_work_post_closure(void (*run)(gpointer), void (*drop)(gpointer), gpointe
 	bb_work_push(w);
 }
 
-bb_work *bb_work_pop(void) {
-	return g_async_queue_pop(queue);
+bb_work *bb_work_pop(gint64 timeout_us) {
+	return g_async_queue_timeout_pop(queue, (guint64)timeout_us);
 }

@@ -41,8 +41,8 @@ void bb_work_push(bb_work *w);
 void bb_work_post(bb_work_type type, struct bb_session *session, janus_refcount *session_ref,
 	char *transaction, json_t *message, json_t *jsep);
 void bb_work_post_closure(void (*run)(gpointer), void (*drop)(gpointer), gpointer payload);
-/* Handler thread: blocks for the next item. */
-bb_work *bb_work_pop(void);
+/* Handler thread: waits for the next item at most timeout_us; NULL when none came. */
+bb_work *bb_work_pop(gint64 timeout_us);
 void bb_work_free(bb_work *w);
 
 #endif

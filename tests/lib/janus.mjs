@@ -193,6 +193,12 @@ export class JanusClient {
   }
 }
 
+// Where `join` requests for a new ticket get their join permit (docs/rest-api.md), as the widget
+// does: set by tests/plugin/stack.mjs for its queue service. A test that wants no permit passes
+// `permit: undefined` (or its own) explicitly.
+let permitSource = null;
+export function setPermitSource(fn) { permitSource = fn; }
+
 // One plugin handle: requests and a buffer of everything Janus sent for it.
 export class Handle {
   constructor(client, id) {
@@ -216,6 +222,9 @@ export class Handle {
 
   // Sends a plugin request; resolves with the plugin's answer event {data, jsep, msg}.
   async request(body, jsep) {
+    if (body && body.request === 'join' && permitSource && !('permit' in body) && !body.resume_token &&
+        typeof body.office === 'string' && body.office.length <= 64)
+      body = { ...body, permit: await permitSource(body.office).catch(() => undefined) };
     const msg = { janus: 'message', handle_id: this.id, body };
     if (jsep) msg.jsep = jsep;
     const res = await this.client.send(msg, { waitEvent: true });

@@ -20,7 +20,10 @@ export function queueEnv(dbUrl, extra = {}) {
   return {
     PATH: process.env.PATH, LANG: 'C.UTF-8',
     BB_DATABASE_URL: dbUrl, BB_INTERNAL_SECRET: SECRET, BB_SQL_DIR: path.join(sourceRoot, 'sql'),
-    BB_HTTP_BIND: '127.0.0.1', BB_LOG_LEVEL: 'info', ...extra,
+    BB_HTTP_BIND: '127.0.0.1', BB_LOG_LEVEL: 'info',
+    // Every test client comes from 127.0.0.1: tests not about join permits get a bucket large
+    // enough for their own joins (tests of the limit set BB_PERMIT_BURST themselves).
+    BB_PERMIT_BURST: '100000', ...extra,
   };
 }
 
@@ -134,9 +137,18 @@ export class QueueService {
     return r.body.token;
   }
 
-  /** An authenticated internal-API client (hello done). */
+  /** A join permit for office (POST /api/v1/offices/{id}/join-permit), as a browser gets one. */
+  async permit(office, headers = {}) {
+    const r = await this.http('POST', `/api/v1/offices/${encodeURIComponent(office)}/join-permit`, { headers });
+    if (r.status !== 201) throw new Error(`join permit for ${office}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.permit;
+  }
+
+  /** An authenticated internal-API client (hello done); its new-ticket joins carry a fresh permit
+   * like the plugin's do, unless the test passes `permit` itself. */
   async internal(instance = 'janus-test', tickets = []) {
     const c = await InternalClient.connect(this.internalPort);
+    c.permitFor = (office) => this.permit(office);
     const r = await c.request('hello', { secret: SECRET, instance, tickets });
     if (!r.ok) throw new Error(`hello failed: ${JSON.stringify(r)}`);
     return c;
@@ -209,8 +221,11 @@ export class InternalClient {
     });
   }
 
-  /** Sends {id, op, ...args}; resolves with the whole response (ok true or false). */
-  request(op, args = {}, timeoutMs = 15000) {
+  /** Sends {id, op, ...args}; resolves with the whole response (ok true or false). A `join` for a
+   * new ticket gets a permit first when the client has a permit source (svc.internal()). */
+  async request(op, args = {}, timeoutMs = 15000) {
+    if (op === 'join' && this.permitFor && !('permit' in args) && !args.resume_token && typeof args.office === 'string')
+      args = { ...args, permit: await this.permitFor(args.office).catch(() => undefined) };
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => { this.pending.delete(id); reject(new Error(`timeout on ${op}`)); }, timeoutMs);

@@ -69,7 +69,8 @@ export const bb = (page, fn, arg) => page.evaluate(fn, arg);
 
 // Citizen joins, clerk logs in and calls next; resolves once both are in consultation.
 export async function startConsultation(stack, citizen, clerk) {
-  await bb(citizen, (office) => window.bb.join(office), stack.queue.office);
+  const permit = await stack.queue.permit(stack.queue.office);
+  await bb(citizen, ([office, p]) => window.bb.join(office, p), [stack.queue.office, permit]);
   await citizen.waitForFunction(() => window.bb.events.includes('joined'), null, { timeout: 15000 });
   const token = await stack.queue.clerkToken();
   await bb(clerk, (tok) => window.bb.login(tok), token);

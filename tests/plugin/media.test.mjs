@@ -79,7 +79,8 @@ test('citizen and clerk in Chromium: two-way video, audio, chat, hang-up', {
   // reports that with oncleanup)
   for (const p of [citizen, clerk])
     await p.waitForFunction(() => window.bb.cleanedUp >= 1, null, { timeout: 15000 });
-  await bb(citizen, (office) => window.bb.join(office), stack.queue.office);
+  const permit = await stack.queue.permit(stack.queue.office);
+  await bb(citizen, ([office, p]) => window.bb.join(office, p), [stack.queue.office, permit]);
   await citizen.waitForFunction(() => window.bb.events.filter((e) => e === 'joined').length === 2, null, { timeout: 15000 });
   await bb(clerk, () => { window.bb.state = 'ready'; return window.bb.callNext(); });
   for (const p of [citizen, clerk])

@@ -24,6 +24,8 @@ export async function startQueueStack(opts = {}) {
     svc,
     // SQL against the service's database (audits); returns psql's unaligned output
     sql: (q) => stack.pg.psql(q, new URL(stack.url).pathname.slice(1)),
+    // a join permit, as the widget fetches one before each new ticket
+    permit: (office, headers) => svc.permit(office, headers),
     // a fresh clerk session (POST /api/v1/clerk/login), as the console would get it
     clerkToken: () => svc.login('mueller', stack.passwords.mueller),
     // the queue service alone (PostgreSQL stays): for restart tests

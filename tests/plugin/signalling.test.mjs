@@ -8,7 +8,8 @@ let stack;
 let client;
 
 test.before(async () => {
-  stack = await startStack('signalling');
+  // synthetic SDP never carries media: a short media_timeout_s lets the dead-media test run fast
+  stack = await startStack('signalling', { janus: { pluginSettings: 'media_timeout_s = 2' } });
   client = await JanusClient.connect(stack.janus.wsUrl);
   await client.createSession();
   await until(() => queueUp(), { timeoutMs: 15000 * SLOW, what: 'plugin connected to the queue service' });
@@ -84,6 +85,11 @@ test('citizen join, position, leave', async () => {
   assert.ok(a.resumeToken);
   const again = await a.request({ request: 'join', office: stack.queue.office });
   assertError(again, 4706, 'join');
+  // a new ticket needs a join permit (the widget fetches one right before joining)
+  const b = await client.attach();
+  assertError(await b.request({ request: 'join', office: stack.queue.office, permit: undefined }), 4726, 'join');
+  assertError(await b.request({ request: 'join', office: stack.queue.office, permit: 'not-a-permit' }), 4726, 'join');
+  await cleanup(b);
   const left = await a.request({ request: 'leave' });
   assert.equal(left.data.buergerbuero, 'left');
   assertError(await a.request({ request: 'leave' }), 4706);
@@ -139,6 +145,28 @@ test('a renegotiation the citizen never answers is refused when the consultation
   assert.equal((await c.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
   const answer = await reneg;
   assertError(answer, 4706, 'renegotiate');
+  await k.request({ request: 'finish', outcome: 'served' });
+  await c.next((e) => e.janus === 'hangup');
+  await k.next((e) => e.janus === 'hangup');
+  await cleanup(c, k);
+});
+
+test('dead media: a side that sends nothing is reported to both as stalled', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await consult(c, k);
+  // synthetic SDP: no packet ever arrives, so both sides stall after media_timeout_s
+  for (const h of [c, k]) {
+    const seen = new Set();
+    while (seen.size < 2) {
+      const m = await h.event('media', 15000);
+      assert.equal(m.data.state, 'stalled', JSON.stringify(m.data));
+      assert.ok(m.data.seconds >= 2, JSON.stringify(m.data));
+      seen.add(m.data.side);
+    }
+    assert.deepEqual([...seen].sort(), ['citizen', 'clerk']);
+  }
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
   await k.request({ request: 'finish', outcome: 'served' });
   await c.next((e) => e.janus === 'hangup');
   await k.next((e) => e.janus === 'hangup');

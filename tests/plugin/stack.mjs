@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startJanus } from '../lib/janus.mjs';
+import { startJanus, setPermitSource } from '../lib/janus.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,6 +47,7 @@ export async function startQueue(opts = {}) {
 // Starts the queue stack and a Janus pointing at it.
 export async function startStack(name, opts = {}) {
   const queue = await startQueue(opts);
+  if (queue.permit) setPermitSource((office) => queue.permit(office));
   const dir = tmpDir(`bb-${name}-`);
   let janus;
   try {

@@ -47,6 +47,9 @@ export const api = {
     return request(base, `api/v1/offices/${encodeURIComponent(office)}/slots${q ? `?${q}` : ''}`);
   },
   book: (base, body) => request(base, 'api/v1/appointments', { method: 'POST', body }),
+  // One-time permit for one new ticket, right before `join` (docs/rest-api.md "Join permits").
+  joinPermit: (base, office) =>
+    request(base, `api/v1/offices/${encodeURIComponent(office)}/join-permit`, { method: 'POST' }).then((d) => d.permit),
   appointment: (base, code) => request(base, `api/v1/appointments/${encodeURIComponent(code)}`),
   cancelAppointment: (base, code) =>
     request(base, `api/v1/appointments/${encodeURIComponent(code)}`, { method: 'DELETE' }),

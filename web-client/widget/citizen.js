@@ -1,5 +1,6 @@
 // The citizen's side of the Janus conversation: join/resume a waiting room, keep the place across
 // reloads and network drops, answer the clerk's call, run the consultation's media and data channel.
+import { api } from './api.js';
 import { PluginSession, JanusRequestError } from './janus-glue.js';
 import { Backoff } from './backoff.js';
 import { openDevices, stopStream } from './media.js';
@@ -92,8 +93,18 @@ export class CitizenFlow {
     if (concern) body.concern = concern;
     if (appointment) body.appointment = appointment;
     try {
-      const { data } = await this.session.request(body);
-      this.joined(office, data, false);
+      // A new ticket needs a fresh join permit; one that expired while the citizen was slow (or
+      // was refused for any other reason) is replaced once.
+      body.permit = await api.joinPermit(this.w.config.api, office);
+      let answer;
+      try {
+        answer = await this.session.request(body);
+      } catch (err) {
+        if (!(err instanceof JanusRequestError) || err.code !== 'permit_required') throw err;
+        body.permit = await api.joinPermit(this.w.config.api, office);
+        answer = await this.session.request(body);
+      }
+      this.joined(office, answer.data, false);
     } catch (err) {
       this.session.destroy();
       this.session = null;

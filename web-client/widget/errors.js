@@ -47,7 +47,8 @@ export function errorText(t, err, context) {
     const key = code === 'too_large' && !limit ? 'field.tooLargeNoMax' : `err.${code}`;
     return t(key, { field: t(fieldKey), max: limit });
   }
-  const params = { s: retry > 0 ? retry : 60 };
+  const s = retry > 0 ? retry : 60;
+  const params = { s, m: Math.max(1, Math.ceil(s / 60)) };
   if (context && t.has(`${context}.err.${code}`)) return t(`${context}.err.${code}`, params);
   return t(`err.${code}`, params);
 }

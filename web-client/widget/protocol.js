@@ -106,6 +106,10 @@ export const ERRORS = Object.freeze({
   "unavailable": {
     "number": 4725,
     "http": 503
+  },
+  "permit_required": {
+    "number": 4726,
+    "http": 403
   }
 });
 
@@ -117,6 +121,7 @@ export const LIMITS = Object.freeze({
   "contact": 120,
   "resume_token": 128,
   "appointment_code": 64,
+  "join_permit": 256,
   "clerk_session": 128,
   "clerk_login": 64,
   "password": 256,
@@ -211,6 +216,14 @@ export const LISTS = Object.freeze({
     "ended",
     "closed"
   ],
+  "media_state": [
+    "stalled",
+    "flowing"
+  ],
+  "side": [
+    "citizen",
+    "clerk"
+  ],
   "hangup_reason": [
     "clerk",
     "withdrawn",
@@ -265,6 +278,10 @@ export const REQUESTS = Object.freeze({
       "appointment": {
         "type": "text",
         "limit": "appointment_code"
+      },
+      "permit": {
+        "type": "text",
+        "limit": "join_permit"
       }
     }
   },
@@ -452,6 +469,7 @@ export const EVENTS = Object.freeze({
   "called": "citizen",
   "consultation": "both",
   "hangup": "both",
+  "media": "both",
   "no_show": "both",
   "expired": "both",
   "taken_over": "citizen",

@@ -6,10 +6,12 @@
 #include "base/secret.h"
 #include "store/offices.h"
 #include "store/queue.h"
+#include "domain/permit.h"
 #include "store/recovery.h"
 #include "store/tickets.h"
 #include "appointments/appointments.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define TICKET_ID(req) ((gint64)json_integer_value(json_object_get((req)->msg, "ticket")))
@@ -74,7 +76,7 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 static const bb_field join_fields[] = {
 	{"office", BB_T_STRING, TRUE, 32}, {"name", BB_T_STRING, FALSE, 80},
 	{"concern", BB_T_STRING, FALSE, 500}, {"resume_token", BB_T_STRING, FALSE, 128},
-	{"appointment", BB_T_STRING, FALSE, 64}, {NULL},
+	{"appointment", BB_T_STRING, FALSE, 64}, {"permit", BB_T_STRING, FALSE, 256}, {NULL},
 };
 
 /* Refuses a join with the machine-readable reason (closed + next_opening, full). */
@@ -92,10 +94,12 @@ static gboolean check_joinable(bb_app *app, bb_office *o, bb_err *err)
 	return FALSE;
 }
 
-/* What prepare_join read from the office cache for the handler (copies: the cache may reload). */
+/* What prepare_join read from the office cache and the permit for the handler (copies: the cache
+ * may reload). */
 typedef struct join_prep {
 	char *office, *prefix, *timezone;
 	int capacity, priority;
+	bb_permit permit;
 } join_prep;
 
 static void join_prep_free(gpointer p)
@@ -121,7 +125,19 @@ static gboolean prepare_join(bb_op_req *req, bb_err *err)
 	}
 	if (!check_joinable(app, o, err))
 		return FALSE;
+	/* A new ticket needs a join permit of this office that has not expired (its one use is
+	 * recorded by op_join); the address it was issued to pays for appointment-code attempts. */
+	bb_permit permit;
+	guint8 key[BB_PERMIT_KEY_LEN];
+	bb_permit_key(app->cfg.internal_secret, key);
+	gboolean valid = bb_permit_parse(key, STR(req, "permit"), &permit);
+	memset(key, 0, sizeof(key));
+	if (!valid || strcmp(permit.office, o->id) != 0 || permit.expires < g_get_real_time() / G_USEC_PER_SEC) {
+		bb_err_set(err, "permit_required", "a new ticket needs a fresh join permit of this office");
+		return FALSE;
+	}
 	join_prep *j = g_new0(join_prep, 1);
+	j->permit = permit;
 	j->office = g_strdup(o->id);
 	j->prefix = g_strdup(o->prefix);
 	j->timezone = g_strdup(o->timezone);
@@ -137,7 +153,7 @@ static gboolean prepare_join(bb_op_req *req, bb_err *err)
 			bb_err_set(err, "bad_request", "appointments are not supported by this service");
 			return FALSE;
 		}
-		if (!app->join_hook(app, o->id, code, &j->priority, err))
+		if (!app->join_hook(app, o->id, code, j->permit.client, &j->priority, err))
 			return FALSE;
 	}
 	return TRUE;
@@ -162,6 +178,18 @@ static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
 		}
 	} else {
 		const join_prep *j = req->prep;
+		g_autofree char *expires = g_strdup_printf("%" G_GINT64_FORMAT, j->permit.expires);
+		const char *p[] = {j->permit.nonce, expires};
+		PGresult *used = bb_app_exec(req->app, "INSERT INTO join_permit_used (nonce, expires_at) "
+			"VALUES ($1, to_timestamp($2::bigint)) ON CONFLICT DO NOTHING", 2, p, err);
+		if (!used)
+			return FALSE;
+		gboolean first = atoi(PQcmdTuples(used)) == 1;
+		PQclear(used);
+		if (!first) {
+			bb_err_set(err, "permit_required", "this join permit was used already");
+			return FALSE;
+		}
 		bb_join_args a = {.office = j->office, .prefix = j->prefix, .timezone = j->timezone,
 			.capacity = j->capacity, .priority = j->priority, .name = STR(req, "name"),
 			.concern = STR(req, "concern"), .instance = req->instance};

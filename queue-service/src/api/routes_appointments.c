@@ -14,7 +14,7 @@
 static void reply_error(bb_http_resp *resp, const bb_err *err)
 {
 	bb_http_error(resp, err);
-	json_t *ra = err->extra ? json_object_get(err->extra, "retry_after") : NULL;
+	json_t *ra = err->extra ? json_object_get(err->extra, "retry_after_s") : NULL;
 	if (json_is_integer(ra))
 		resp->retry_after = (int)json_integer_value(ra);
 }

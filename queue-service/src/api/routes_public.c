@@ -1,6 +1,8 @@
-/* routes_public.c: public REST routes: offices, health check, Prometheus metrics. */
+/* routes_public.c: public REST routes: offices, join permits, health check, Prometheus metrics. */
 #include "api/http.h"
+#include "base/bucket.h"
 #include "base/jsonutil.h"
+#include "domain/permit.h"
 #include "store/offices.h"
 
 #include <string.h>
@@ -22,6 +24,47 @@ static void get_office(bb_http_req *req, bb_http_resp *resp)
 		return;
 	}
 	bb_http_json(resp, 200, bb_office_public_json(o, g_get_real_time() / G_USEC_PER_SEC));
+}
+
+/* The permit limiter: like the ICE limiter (routes_ice.c), state of this route kept here; the
+ * lws thread is its only user. */
+static bb_buckets *permits;
+
+/* Why a permit before every new ticket: one script could otherwise fill a waiting room through
+ * Janus, which cannot see addresses. Permits go out at a rate per client address (an IPv6 /64);
+ * generous enough for a family or an office behind one NAT address (docs/rest-api.md). */
+static void post_join_permit(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_app *app = req->app;
+	bb_office *o = bb_office_get(app, req->params[0]);
+	if (!o) {
+		bb_http_error_code(resp, "not_found", "no such office");
+		return;
+	}
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	char client[72];
+	bb_client_key(req->peer, client, sizeof(client));
+	if (!permits)
+		permits = bb_buckets_new(app->cfg.permit_burst, app->cfg.permit_refill_s, 200000);
+	int wait = bb_buckets_take(permits, client, now);
+	if (wait > 0) {
+		resp->retry_after = wait;
+		bb_err err = {0};
+		bb_err_set(&err, "rate_limited", "too many join permits for this address; try again later");
+		err.extra = json_pack("{s:i}", "retry_after_s", wait);
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+		return;
+	}
+	guint8 key[BB_PERMIT_KEY_LEN];
+	bb_permit_key(app->cfg.internal_secret, key);
+	g_autofree char *permit = bb_permit_make(key, o->id, client, now + app->cfg.permit_ttl_s);
+	memset(key, 0, sizeof(key));
+	if (!permit) {
+		bb_http_error_code(resp, "internal", "no randomness");
+		return;
+	}
+	bb_http_json(resp, 201, json_pack("{s:s, s:i}", "permit", permit, "expires_in_s", app->cfg.permit_ttl_s));
 }
 
 static void get_healthz(bb_http_req *req, bb_http_resp *resp)
@@ -78,6 +121,7 @@ static void get_metrics(bb_http_req *req, bb_http_resp *resp)
 const bb_route bb_routes_public[] = {
 	{"GET", "/api/v1/offices", get_offices, NULL},
 	{"GET", "/api/v1/offices/{id}", get_office, NULL},
+	{"POST", "/api/v1/offices/{id}/join-permit", post_join_permit, NULL},
 	{"GET", "/healthz", get_healthz, NULL},
 	{"GET", "/metrics", get_metrics, NULL},
 	{NULL, NULL, NULL, NULL},

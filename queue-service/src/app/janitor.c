@@ -113,6 +113,10 @@ static void retention(bb_app *app)
 	r = query(app, "DELETE FROM clerk_session WHERE expires_at < now()", 0, NULL);
 	if (r)
 		PQclear(r);
+	/* a used permit past its expiry would be refused anyway: its record can go */
+	r = query(app, "DELETE FROM join_permit_used WHERE expires_at < now() - interval '1 minute'", 0, NULL);
+	if (r)
+		PQclear(r);
 }
 
 /* Status can change by the clock alone (opening, closing): recompute those offices locally. */

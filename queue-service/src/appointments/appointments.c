@@ -10,6 +10,7 @@
  * same statement that cancels. */
 #include "appointments/appointments.h"
 #include "appointments/appt_internal.h"
+#include "base/bucket.h"
 
 #include "base/jsonutil.h"
 #include "base/logging.h"
@@ -19,11 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 10 wrong codes per client address per 15 minutes; at most 10,000 addresses tracked. With 40-bit
- * codes that keeps a guesser's chance of hitting any one of N live codes near N * 1e-9 a day. */
+/* The guessing budget (docs/appointments.md "Guessing"): 10 wrong codes per client key (an IPv4
+ * address or an IPv6 /64) per 15 minutes, shared by REST look-ups and check-ins; on top, 100 wrong
+ * check-in codes per office and 1,000 wrong REST look-ups in all per 15 minutes, however many
+ * addresses a guesser has. So at most 1,000 + 100 x offices guesses per 15 minutes reach the
+ * database; with 40-bit codes and N live codes the chance to hit any of them is below
+ * (1,000 + 100 x offices) x 96 x N / 2^40 a day. */
 #define GUESS_MAX_FAILURES 10
 #define GUESS_WINDOW_S 900
 #define GUESS_MAX_CLIENTS 10000
+#define GUESS_OFFICE_FAILURES 100
+#define GUESS_REST_FAILURES 1000
+#define GUESS_ALL "all"
 #define BOOK_CODE_ATTEMPTS 4
 
 /* ---- one appointment --------------------------------------------------------------------- */
@@ -235,29 +243,49 @@ json_t *bb_appointment_book(bb_app *app, const bb_booking *b, bb_err *err)
 
 /* ---- look-up by code --------------------------------------------------------------------- */
 
-/* The limiter runs before any database access, so a blocked guesser costs nothing. */
+/* The budgets are checked before any database access, so a blocked guesser costs nothing: the
+ * client's own (ckey) and a shared one (budget_key in `shared`). rate_limited with the wait. */
+static gboolean budget_left(bb_app *app, const char *ckey, bb_apptcode_limiter *shared,
+	const char *budget_key, bb_err *err)
+{
+	gint64 now = bb__appt_now();
+	int wait = MAX(bb_apptcode_limiter_check(app->appointments->limiter, ckey, now),
+		bb_apptcode_limiter_check(shared, budget_key, now));
+	if (wait <= 0)
+		return TRUE;
+	bb_err_set(err, "rate_limited", "too many wrong codes; try again later");
+	err->extra = json_pack("{s:i}", "retry_after_s", wait);
+	return FALSE;
+}
+
+static void count_failure(bb_app *app, const char *ckey, bb_apptcode_limiter *shared, const char *budget_key)
+{
+	gint64 now = bb__appt_now();
+	bb_apptcode_limiter_fail(app->appointments->limiter, ckey, now);
+	bb_apptcode_limiter_fail(shared, budget_key, now);
+}
+
+/* Why one answer for a malformed and an unknown code: a guesser must not learn more from an
+ * attempt than that it failed. */
 static PGresult *lookup(bb_app *app, const char *code, const char *peer, char **canon, bb_err *err)
 {
-	bb_apptcode_limiter *l = app->appointments->limiter;
-	const char *who = peer ? peer : "?";
-	int wait = bb_apptcode_limiter_check(l, who, bb__appt_now());
-	if (wait > 0) {
-		bb_err_set(err, "rate_limited", "too many wrong codes; try again later");
-		err->extra = json_pack("{s:i}", "retry_after", wait);
+	char ckey[72];
+	bb_client_key(peer ? peer : "?", ckey, sizeof(ckey));
+	if (!budget_left(app, ckey, app->appointments->rest_limiter, GUESS_ALL, err))
 		return NULL;
-	}
 	*canon = bb_apptcode_normalize(code);
-	if (*canon == NULL) {
-		bb_apptcode_limiter_fail(l, who, bb__appt_now());
-		bb_err_set(err, "bad_request", "code: not a confirmation code (8 characters, e.g. ABCD-EFGH)");
-		return NULL;
+	g_autofree char *hash = *canon ? bb_apptcode_hash(*canon) : NULL;
+	PGresult *r = NULL;
+	if (hash) {
+		const char *p[] = {hash};
+		r = bb__appt_exec(app, "SELECT " BB__APPT_COLS " FROM appointment a WHERE a.code_hash = $1", 1, p, err);
+		if (!r)
+			return NULL;
 	}
-	g_autofree char *hash = bb_apptcode_hash(*canon);
-	const char *p[] = {hash};
-	PGresult *r = bb__appt_exec(app, "SELECT " BB__APPT_COLS " FROM appointment a WHERE a.code_hash = $1", 1, p, err);
-	if (r && PQntuples(r) == 0) {
-		PQclear(r);
-		bb_apptcode_limiter_fail(l, who, bb__appt_now());
+	if (!r || PQntuples(r) == 0) {
+		if (r)
+			PQclear(r);
+		count_failure(app, ckey, app->appointments->rest_limiter, GUESS_ALL);
 		bb_err_set(err, "not_found", "no appointment with this code");
 		return NULL;
 	}
@@ -326,22 +354,26 @@ json_t *bb_appointment_cancel(bb_app *app, const char *code, const char *peer, b
 
 /* Runs right before the join path draws the ticket (see ticket_take_checkin() in
  * 002_appointments.sql for how the ticket and the appointment meet). */
-gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, int *priority,
-	bb_err *err)
+gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, const char *client,
+	int *priority, bb_err *err)
 {
+	g_autofree char *budget_key = g_strdup_printf("office:%s", office);
+	const char *ckey = client ? client : "?";
+	if (!budget_left(app, ckey, app->appointments->office_limiter, budget_key, err))
+		return FALSE;
 	g_autofree char *hash = bb_apptcode_hash(code);
-	if (!hash) {
-		bb_err_set(err, "invalid_code", "appointment: not a confirmation code (8 characters, e.g. ABCD-EFGH)");
-		return FALSE;
+	PGresult *r = NULL;
+	if (hash) {
+		const char *p[] = {hash};
+		r = bb__appt_exec(app, "SELECT " BB__APPT_COLS " FROM appointment a WHERE a.code_hash = $1", 1, p, err);
+		if (!r)
+			return FALSE;
 	}
-	const char *p[] = {hash};
-	PGresult *r = bb__appt_exec(app, "SELECT " BB__APPT_COLS " FROM appointment a WHERE a.code_hash = $1", 1, p, err);
-	if (!r)
-		return FALSE;
-	if (PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, BB__AC_OFFICE), office) != 0) {
-		bb_err_set(err, "invalid_code", PQntuples(r) ? "appointment: this code is for another office"
-		                                             : "appointment: no appointment with this code");
-		PQclear(r);
+	if (!r || PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, BB__AC_OFFICE), office) != 0) {
+		if (r)
+			PQclear(r);
+		count_failure(app, ckey, app->appointments->office_limiter, budget_key);
+		bb_err_set(err, "invalid_code", "appointment: no appointment with this code for this office");
 		return FALSE;
 	}
 	const char *state = PQgetvalue(r, 0, BB__AC_STATE);
@@ -526,6 +558,8 @@ void bb_appointments_init(bb_app *app)
 {
 	struct bb_appointments *a = g_new0(struct bb_appointments, 1);
 	a->limiter = bb_apptcode_limiter_new(GUESS_MAX_FAILURES, GUESS_WINDOW_S, GUESS_MAX_CLIENTS);
+	a->office_limiter = bb_apptcode_limiter_new(GUESS_OFFICE_FAILURES, GUESS_WINDOW_S, GUESS_MAX_CLIENTS);
+	a->rest_limiter = bb_apptcode_limiter_new(GUESS_REST_FAILURES, GUESS_WINDOW_S, 4);
 	a->mailer = bb_mailer_new(app->cfg.smtp_url, app->cfg.smtp_from);
 	app->appointments = a;
 	app->join_hook = bb_appointments_checkin;
@@ -538,6 +572,8 @@ void bb_appointments_free(bb_app *app)
 	if (!app->appointments)
 		return;
 	bb_apptcode_limiter_free(app->appointments->limiter);
+	bb_apptcode_limiter_free(app->appointments->office_limiter);
+	bb_apptcode_limiter_free(app->appointments->rest_limiter);
 	bb_mailer_free(app->appointments->mailer);
 	g_clear_pointer(&app->appointments, g_free);
 }

@@ -47,7 +47,7 @@ typedef struct bb_booking {
 json_t *bb_appointment_book(bb_app *app, const bb_booking *b, bb_err *err);
 
 /* Look-ups by code are limited per client address `peer`: err rate_limited with extra
- * "retry_after" (seconds). Unknown code: not_found; malformed: bad_request. */
+ * "retry_after_s" (seconds). Unknown or malformed code: not_found (one answer for both). */
 json_t *bb_appointment_get(bb_app *app, const char *code, const char *peer, bb_err *err);
 /* Cancels (frees the slot). Errors as get, plus cancelled, illegal_transition (started). */
 json_t *bb_appointment_cancel(bb_app *app, const char *code, const char *peer, bb_err *err);
@@ -55,9 +55,11 @@ json_t *bb_appointment_cancel(bb_app *app, const char *code, const char *peer, b
 char *bb_appointment_ics(bb_app *app, const char *code, const char *peer, bb_err *err);
 
 /* The join hook (bb_join_hook): validates `code` for `office` at this moment and arranges the
- * check-in; errors invalid_code, cancelled, too_early (+ "checkin_from"), too_late. */
-gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, int *priority,
-	bb_err *err);
+ * check-in; errors rate_limited (+ "retry_after_s"), invalid_code (unknown, malformed or another
+ * office's code: one answer), and for a real code cancelled, too_early (+ "checkin_from"),
+ * too_late. Failed codes count against `client` and the office. */
+gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, const char *client,
+	int *priority, bb_err *err);
 
 /* Today's (office-local) appointments, cancelled ones left out, for the clerk view:
  * [{"id","state","start","end","local_time","name","concern","ticket"}]; [] on a database error

@@ -13,7 +13,9 @@
 
 /* The module state behind app->appointments. */
 struct bb_appointments {
-	bb_apptcode_limiter *limiter;
+	bb_apptcode_limiter *limiter;          /* failed codes per client key (REST and check-in) */
+	bb_apptcode_limiter *office_limiter;   /* failed check-in codes per office */
+	bb_apptcode_limiter *rest_limiter;     /* failed REST look-ups, all addresses together */
 	bb_mailer *mailer;
 };
 

@@ -56,10 +56,11 @@ typedef struct bb_sink {
 } bb_sink;
 
 /* Optional hook for `join` with an `appointment` code (installed by the appointments module):
- * validates the code for `office` and may raise the ticket's priority. Returns FALSE with err
- * set to refuse. Without a hook, `appointment` is refused with bad_request. */
-typedef gboolean (*bb_join_hook)(bb_app *app, const char *office, const char *code, int *priority,
-	bb_err *err);
+ * validates the code for `office` and may raise the ticket's priority; `client` (the key of the
+ * address the join permit was issued to) pays for failed attempts. Returns FALSE with err set to
+ * refuse. Without a hook, `appointment` is refused with bad_request. */
+typedef gboolean (*bb_join_hook)(bb_app *app, const char *office, const char *code, const char *client,
+	int *priority, bb_err *err);
 
 /* Optional hook, loop only: the next free appointment slots offered to a citizen whose ticket
  * expired at closing time, as a JSON array (installed by the appointments module). Without a

@@ -5,12 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clerkOnline, sleep, waitOffice } from '../../lib/queue.mjs';
 
-/** Error codes of docs/internal-api.md (+ REST's method_not_allowed and rate_limited). */
-export const ERROR_CODES = new Set([
-  'bad_request', 'too_large', 'unauthorized', 'forbidden', 'unknown_op', 'not_found', 'closed', 'full',
-  'invalid_token', 'illegal_transition', 'no_ticket', 'conflict', 'unavailable', 'internal', 'invalid_code',
-  'cancelled', 'too_early', 'too_late', 'method_not_allowed', 'rate_limited',
-]);
+
+// The documented codes are the catalogue's (protocol/errors.json), never a copy.
+export const ERROR_CODES = new Set(JSON.parse(fs.readFileSync(
+  path.join(process.env.BB_SOURCE_ROOT || path.resolve(import.meta.dirname, '../../..'), 'protocol/errors.json'), 'utf8'))
+  .errors.map((e) => e.name));
 
 /** The seed comes from BB_FUZZ_SEED (to reproduce a failure) or a fixed default per file. */
 export function seedFrom(defaultSeed) {

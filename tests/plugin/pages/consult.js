@@ -48,7 +48,7 @@
   }
 
   // Test API ---------------------------------------------------------------------------------
-  bb.join = (office) => send({ request: 'join', office, name: 'Testperson' });
+  bb.join = (office, permit) => send({ request: 'join', office, name: 'Testperson', permit });
   bb.login = (token) => send({ request: 'login', token });
   bb.callNext = () => new Promise((resolve) => {
     bb.handle.createOffer({

@@ -213,6 +213,8 @@ export default {
   'err.too_early': 'Zu früh für den Check-in. Bitte kommen Sie kurz vor Ihrer Terminzeit wieder.',
   'err.too_late': 'Ihre Terminzeit ist vorbei. Bitte buchen Sie einen neuen Termin oder stellen Sie sich in den Warteraum.',
   'err.rate_limited': 'Zu viele Versuche in kurzer Zeit. Bitte warten Sie {s} Sekunden.',
+  'err.permit_required': 'Die Anmeldung im Warteraum ist abgelaufen. Bitte versuchen Sie es noch einmal.',
+  'join.err.rate_limited': 'Von Ihrem Internetanschluss wurden gerade viele Wartenummern gezogen. Bitte versuchen Sie es in {m} Minuten noch einmal – oder vereinbaren Sie einen Termin.',
   'err.invalid_text': '{field} enthält ein unsichtbares Sonderzeichen (zum Beispiel aus kopiertem Text). Bitte tippen Sie den Text neu ein.',
   'err.unknown_op': 'Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es gleich noch einmal.',
   'err.method_not_allowed': 'Diese Seite ist nicht mehr aktuell. Bitte laden Sie sie neu.',

@@ -206,6 +206,8 @@ export default {
   'err.too_early': 'Too early to check in. Please come back shortly before your appointment time.',
   'err.too_late': 'Your appointment time has passed. Please book a new appointment or join the waiting room.',
   'err.rate_limited': 'Too many attempts in a short time. Please wait {s} seconds.',
+  'err.permit_required': 'Your entry to the waiting room has expired. Please try again.',
+  'join.err.rate_limited': 'Many tickets were just drawn from your internet connection. Please try again in {m} minutes – or book an appointment.',
   'err.invalid_text': '{field} contains an invisible special character (for example from copied text). Please type the text again.',
   'err.unknown_op': 'Something went wrong on our side. Please try again in a moment.',
   'err.method_not_allowed': 'This page is out of date. Please reload it.',

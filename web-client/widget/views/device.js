@@ -113,7 +113,7 @@ export function deviceView(w, params) {
       if (closed) return;
       const field = err.data && fields[err.data.field];
       if (field && (err.code === 'too_large' || err.code === 'invalid_text')) field.refuse(err);
-      else joinError.textContent = errorText(t, err);
+      else joinError.textContent = errorText(t, err, 'join');
       enter.disabled = false;
       start();
     }
