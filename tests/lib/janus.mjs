@@ -61,7 +61,14 @@ export async function startJanus(dir, opts = {}) {
   const wrapper = process.env.BB_JANUS_WRAPPER ? process.env.BB_JANUS_WRAPPER.split(' ').filter(Boolean) : [];
   const prefix = [...(opts.prefix || []), ...wrapper];
   const cmd = [...prefix, 'janus', '-F', path.join(dir, 'etc')];
-  const proc = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', log, log] });
+  // The sanitizer step (scripts/lib/sanitize.sh): Janus is not instrumented, the plugin is, so
+  // the runtime is preloaded into Janus with options of its own.
+  const runEnv = { ...process.env };
+  if (process.env.BB_JANUS_PRELOAD) {
+    runEnv.LD_PRELOAD = process.env.BB_JANUS_PRELOAD;
+    runEnv.ASAN_OPTIONS = process.env.BB_JANUS_ASAN_OPTIONS || '';
+  }
+  const proc = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', log, log], env: runEnv });
   fs.closeSync(log);
   started.add(proc);
   let exited = null;

@@ -15,10 +15,13 @@ export const SECRET = 'test-secret-0123456789abcdef';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export { sleep };
 
-/** Environment for the CLI and the service: only BB_* keys we set, plus PATH. */
+/** Environment for the CLI and the service: only BB_* keys we set, plus PATH (and the sanitizer
+ * options of the sanitizer step, scripts/lib/sanitize.sh). */
 export function queueEnv(dbUrl, extra = {}) {
+  const sanitizers = Object.fromEntries(['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS']
+    .filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
   return {
-    PATH: process.env.PATH, LANG: 'C.UTF-8',
+    PATH: process.env.PATH, LANG: 'C.UTF-8', ...sanitizers,
     BB_DATABASE_URL: dbUrl, BB_INTERNAL_SECRET: SECRET, BB_SQL_DIR: path.join(sourceRoot, 'sql'),
     BB_HTTP_BIND: '127.0.0.1', BB_LOG_LEVEL: 'info',
     // Every test client comes from 127.0.0.1: tests not about join permits get a bucket large

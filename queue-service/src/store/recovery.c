@@ -109,6 +109,7 @@ void bb_recovery_sweep(bb_app *app, const char *const *live, int n_live)
 		1, p1, &err) : NULL;
 	if (r)
 		PQclear(r);
+	bb_err_clear(&err);   /* a database outage: the next tick tries again */
 	if (!judge)
 		return;
 	const char *p2[] = {arr, grace};
