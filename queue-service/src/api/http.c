@@ -176,11 +176,13 @@ static int send_response(bb_app *app, struct lws *wsi, pss *p)
 	size_t len = p->resp.body ? strlen(p->resp.body) : 0;
 	if (p->resp.status < 600)
 		app->metrics.http_by_code[p->resp.status]++;
+	const char *cache = p->resp.cache_control ? p->resp.cache_control : "no-store";
 	guint8 *buf = g_malloc(LWS_PRE + 1024 + len);
 	unsigned char *start = buf + LWS_PRE, *ptr = start, *end = buf + LWS_PRE + 1024 - 1;
 	gboolean ok = !lws_add_http_common_headers(wsi, (unsigned)p->resp.status, p->resp.content_type,
 		(lws_filepos_t)len, &ptr, end) &&
-		!lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &ptr, end);
+		!lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cache,
+			(int)strlen(cache), &ptr, end);
 	if (ok && p->resp.retry_after > 0) {
 		char ra[16];
 		int n = g_snprintf(ra, sizeof ra, "%d", p->resp.retry_after);

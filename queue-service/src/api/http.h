@@ -33,6 +33,7 @@ typedef struct bb_http_resp {
 	const char *content_type;
 	int retry_after;            /* > 0: Retry-After header */
 	char disposition[128];      /* non-empty: Content-Disposition header (downloads) */
+	const char *cache_control;  /* NULL: no-store (every answer but a few public ones) */
 } bb_http_resp;
 
 typedef struct bb_route {

@@ -1,4 +1,5 @@
-/* routes_public.c: public REST routes: offices, join permits, health check, Prometheus metrics. */
+/* routes_public.c: public REST routes: offices, join permits, client configuration, health check,
+ * Prometheus metrics. */
 #include "api/http.h"
 #include "base/bucket.h"
 #include "base/jsonutil.h"
@@ -67,6 +68,14 @@ static void post_join_permit(bb_http_req *req, bb_http_resp *resp)
 	bb_http_json(resp, 201, json_pack("{s:s, s:i}", "permit", permit, "expires_in_s", app->cfg.permit_ttl_s));
 }
 
+/* What widget and console need to know before they connect: where Janus is. Nothing secret;
+ * the same for everyone, so browsers and proxies may keep it for a minute. */
+static void get_config(bb_http_req *req, bb_http_resp *resp)
+{
+	bb_http_json(resp, 200, json_pack("{s:s}", "janus_url", req->app->cfg.janus_url));
+	resp->cache_control = "public, max-age=60";
+}
+
 static void get_healthz(bb_http_req *req, bb_http_resp *resp)
 {
 	if (bb_db_ping(req->app->db))
@@ -122,6 +131,7 @@ const bb_route bb_routes_public[] = {
 	{"GET", "/api/v1/offices", get_offices, NULL},
 	{"GET", "/api/v1/offices/{id}", get_office, NULL},
 	{"POST", "/api/v1/offices/{id}/join-permit", post_join_permit, NULL},
+	{"GET", "/api/v1/config", get_config, NULL},
 	{"GET", "/healthz", get_healthz, NULL},
 	{"GET", "/metrics", get_metrics, NULL},
 	{NULL, NULL, NULL, NULL},

@@ -25,12 +25,43 @@ static void on_signal(int sig)
 		bb_server_request_stop(signal_server);
 }
 
+/* URLs handed to browsers and calendars (janus_url, checkin_url): printable ASCII without spaces,
+ * quotes or angle brackets, at most 255 characters; either one of `schemes` followed by a host,
+ * or (with path_ok) a path on the API's own origin ("/janus", never "//host"). */
+static gboolean url_setting_ok(const char *v, const char *const *schemes, gboolean path_ok)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > 255)
+		return FALSE;
+	for (const char *c = v; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || strchr("\"'<>\\`", *c))
+			return FALSE;
+	if (path_ok && v[0] == '/' && v[1] != '/')
+		return TRUE;
+	for (int i = 0; schemes[i]; i++) {
+		size_t k = strlen(schemes[i]);
+		if (strncmp(v, schemes[i], k) == 0 && v[k] != '\0' && v[k] != '/')
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Migrates, loads offices (when the database is up), opens the listeners and runs the loop.
  * A database that is down at start is not fatal: requests answer `unavailable` until it is back. */
 static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 {
 	if (!cfg->internal_secret || strlen(cfg->internal_secret) < 16) {
 		fprintf(stderr, "error: internal_secret (BB_INTERNAL_SECRET) must be set, at least 16 characters\n");
+		return 2;
+	}
+	static const char *const ws_schemes[] = {"ws://", "wss://", NULL};
+	static const char *const http_schemes[] = {"http://", "https://", NULL};
+	if (!url_setting_ok(cfg->janus_url, ws_schemes, TRUE)) {
+		fprintf(stderr, "error: janus_url (BB_JANUS_URL) must be a path such as /janus or a ws:// or wss:// URL\n");
+		return 2;
+	}
+	if (*cfg->checkin_url && !url_setting_ok(cfg->checkin_url, http_schemes, FALSE)) {
+		fprintf(stderr, "error: checkin_url (BB_CHECKIN_URL) must be empty or an http:// or https:// URL\n");
 		return 2;
 	}
 	bb_app app;

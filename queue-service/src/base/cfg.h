@@ -13,6 +13,8 @@ typedef struct bb_cfg {
 	int internal_port;
 	char *internal_secret;     /* never logged */
 	char *static_dir;
+	char *janus_url;           /* for browsers: "/path" on the API's origin or ws(s)://host... */
+	char *checkin_url;         /* page with the widget the .ics links to; "" = no link */
 	char *sql_dir;
 	char *log_level;
 	int session_ttl_s;
