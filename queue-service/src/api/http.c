@@ -118,6 +118,9 @@ static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 	if (lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 && g_str_has_prefix(auth, "Bearer "))
 		g_strlcpy(req.bearer, auth + 7, sizeof req.bearer);
 
+	/* HEAD is GET without the body (RFC 9110 §9.3.2): the GET route answers, send_response leaves
+	 * the body out. */
+	const char *method = strcmp(p->method, "HEAD") == 0 ? "GET" : p->method;
 	gboolean path_known = FALSE;
 	for (int t = 0; route_tables[t]; t++) {
 		for (const bb_route *r = route_tables[t]; r->method; r++) {
@@ -125,7 +128,7 @@ static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 			if (!match(r->pattern, p->path, req.params, &storage))
 				continue;
 			path_known = TRUE;
-			if (strcmp(r->method, p->method) != 0) {
+			if (strcmp(r->method, method) != 0) {
 				g_strfreev((GStrv)storage);
 				continue;
 			}
@@ -174,6 +177,7 @@ static int send_response(bb_app *app, struct lws *wsi, pss *p)
 	if (!p->resp.status)
 		bb_http_error_code(&p->resp, "internal", "no response");
 	size_t len = p->resp.body ? strlen(p->resp.body) : 0;
+	size_t send = strcmp(p->method, "HEAD") == 0 ? 0 : len;   /* HEAD: Content-Length, no body */
 	if (p->resp.status < 600)
 		app->metrics.http_by_code[p->resp.status]++;
 	const char *cache = p->resp.cache_control ? p->resp.cache_control : "no-store";
@@ -194,9 +198,9 @@ static int send_response(bb_app *app, struct lws *wsi, pss *p)
 	if (ok && p->close_after)
 		ok = !lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &ptr, end);
 	ok = ok && !lws_finalize_write_http_header(wsi, start, &ptr, end);
-	if (ok && len)
-		memcpy(buf + LWS_PRE, p->resp.body, len);
-	ok = ok && lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) >= (int)len;
+	if (ok && send)
+		memcpy(buf + LWS_PRE, p->resp.body, send);
+	ok = ok && lws_write(wsi, buf + LWS_PRE, send, LWS_WRITE_HTTP_FINAL) >= (int)send;
 	g_free(buf);
 	gboolean close = p->close_after;
 	/* Before ending the transaction: lws may free this per-session data in there. */
@@ -211,6 +215,7 @@ static int on_http(bb_app *app, struct lws *wsi, pss *p)
 	reset(p);
 	p->is_http = TRUE;
 	p->close_after = FALSE;
+	p->method[0] = '\0';
 	if (!read_request_line(wsi, p)) {
 		p->close_after = TRUE;
 		bb_http_error_code(&p->resp, "bad_request", "unsupported method or path too long");
