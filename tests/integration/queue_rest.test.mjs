@@ -1,8 +1,10 @@
-// queue_rest.test.mjs: public REST API (offices, derived status, healthz, metrics), the live
-// WebSocket (snapshot + coalesced updates), clerk login/logout/me and login rate limiting.
+// queue_rest.test.mjs: public REST API (offices, derived status, client configuration, healthz,
+// metrics, HEAD on every GET route), the live WebSocket (snapshot + coalesced updates), clerk
+// login/logout/me and login rate limiting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, clerkOnline, waitOffice, sleep } from '../lib/queue.mjs';
+import net from 'node:net';
+import { startStack, clerkOnline, waitOffice, sleep, cli, QueueService } from '../lib/queue.mjs';
 
 let stack, svc, plugin;
 
@@ -168,4 +170,83 @@ test('healthz and metrics', async () => {
   assert.match(m.body, /^bb_http_requests_total\{code="200"\} \d+$/m);
   assert.match(m.body, /^bb_ws_connections\{kind="internal"\} 1$/m);
   assert.match(m.body, /^bb_db_errors_total \d+$/m);
+});
+
+test('client configuration: where Janus is, public and cacheable for a minute', async () => {
+  const r = await svc.http('GET', '/api/v1/config');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { janus_url: '/janus' }, 'default: /janus on the API\'s own origin');
+  assert.equal(r.headers.get('cache-control'), 'public, max-age=60');
+  // other answers stay uncacheable
+  assert.equal((await svc.http('GET', '/api/v1/offices')).headers.get('cache-control'), 'no-store');
+  // an absolute URL is handed out as configured; anything else stops `serve` with a message
+  const other = await new QueueService(stack.url, { BB_JANUS_URL: 'wss://janus.example.org:8989/janus' }).start();
+  try {
+    assert.deepEqual((await other.http('GET', '/api/v1/config')).body, { janus_url: 'wss://janus.example.org:8989/janus' });
+    for (const bad of ['http://x/janus', '//evil.example/janus', 'janus', 'ws://', 'ws:// x', '']) {
+      const run = cli(stack.url, ['serve'], { env: { BB_JANUS_URL: bad, BB_HTTP_PORT: '1', BB_INTERNAL_PORT: '2' } });
+      assert.equal(run.status, 2, `refused: ${JSON.stringify(bad)}`);
+      assert.match(run.stderr, /janus_url \(BB_JANUS_URL\)/);
+    }
+    const run = cli(stack.url, ['serve'], { env: { BB_CHECKIN_URL: 'javascript:alert(1)', BB_HTTP_PORT: '1', BB_INTERNAL_PORT: '2' } });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /checkin_url \(BB_CHECKIN_URL\)/);
+  } finally {
+    await other.stop();
+  }
+});
+
+/** Sends raw HTTP/1.1 requests pipelined on one connection; resolves everything the server sent
+ * once `expect` responses have arrived (or the connection closed). */
+function pipelined(port, requests, expect) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let out = Buffer.alloc(0);
+    const done = () => { s.destroy(); resolve(out.toString('latin1')); };
+    s.on('connect', () => s.write(requests.join('')));
+    s.on('data', (d) => {
+      out = Buffer.concat([out, d]);
+      const text = out.toString('latin1');
+      const last = text.lastIndexOf('HTTP/1.1 ');
+      if ((text.match(/^HTTP\/1\.1 /gm) || []).length >= expect) {
+        const head = text.indexOf('\r\n\r\n', last);
+        const len = Number((/content-length: *(\d+)/i.exec(text.slice(last, head)) || [])[1] || 0);
+        if (head >= 0 && out.length >= head + 4 + len) done();
+      }
+    });
+    s.on('close', () => resolve(out.toString('latin1')));
+    s.on('error', reject);
+  });
+}
+
+test('HEAD answers on every GET route with GET\'s status and headers and no body', async () => {
+  const token = await svc.login('mueller', stack.passwords.mueller);
+  const auth = { authorization: `Bearer ${token}` };
+  const routes = [
+    ['/api/v1/offices'], ['/api/v1/offices/kfz'], ['/api/v1/offices/kfz/slots'], ['/api/v1/config'],
+    ['/healthz'], ['/metrics'], ['/api/v1/ice-servers'], ['/api/v1/clerk/me', auth], ['/api/v1/clerk/me'],
+    ['/api/v1/admin/stats?from=2026-01-01&to=2026-01-31', auth], ['/api/v1/appointments/AAAA-AAAA'],
+    ['/api/v1/offices/nope'],
+  ];
+  for (const [p, headers = {}] of routes) {
+    const get = await fetch(svc.base + p, { headers });
+    const getBody = await get.text();
+    const head = await fetch(svc.base + p, { method: 'HEAD', headers });
+    assert.equal(head.status, get.status, `HEAD ${p}`);
+    assert.notEqual(head.status, 405, `HEAD ${p}`);
+    assert.equal(head.headers.get('content-type'), get.headers.get('content-type'), `HEAD ${p}: content-type`);
+    assert.equal(head.headers.get('cache-control'), get.headers.get('cache-control'), `HEAD ${p}: cache-control`);
+    assert.equal(await head.text(), '', `HEAD ${p}: no body`);
+    if (p === '/api/v1/config') assert.equal(Number(head.headers.get('content-length')), Buffer.byteLength(getBody));
+  }
+  // On one kept-alive connection the next response follows the HEAD's headers directly: not a
+  // byte of body in between (a body would be read as the start of the next response).
+  const raw = await pipelined(svc.httpPort, ['HEAD /api/v1/config HTTP/1.1\r\nHost: x\r\n\r\n',
+    'GET /api/v1/config HTTP/1.1\r\nHost: x\r\n\r\n'], 2);
+  const first = raw.indexOf('\r\n\r\n');
+  assert.match(raw.slice(0, first), /^HTTP\/1\.1 200 .*\r\n[^]*content-length: *[1-9]\d*/i);
+  assert.match(raw.slice(first + 4), /^HTTP\/1\.1 200 /, `second response right after the HEAD's headers: ${JSON.stringify(raw)}`);
+  assert.ok(raw.endsWith('{"janus_url":"/janus"}'), raw);
+  // methods other than GET and HEAD are still refused on GET routes
+  assert.equal((await svc.http('PUT', '/api/v1/config')).status, 405);
 });
