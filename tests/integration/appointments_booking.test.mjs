@@ -1,5 +1,6 @@
 // appointments_booking.test.mjs: free slots (share rule, both DST changes), booking, look-up,
-// cancel, the .ics parsed back with a real iCalendar parser, malformed input, database-enforced
+// cancel, the .ics (a video appointment linking to check-in) parsed back with a real iCalendar
+// parser, malformed input, database-enforced
 // capacity under 200 concurrent bookings through two service instances, and code-guessing limits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { startStack, QueueService } from '../lib/queue.mjs';
 const PYTHON = '/usr/bin/python3';   // Debian's, with python3-icalendar
 const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
 
+const CHECKIN_PAGE = 'https://www.landkreis.example/buergerbuero/';
 let stack, svc;
 
 function sql(q) {
@@ -37,6 +39,7 @@ before(async () => {
       { id: 'conc', prefix: 'CON' },
       { id: 'none', prefix: 'NON' },                               // no clerk, no policy
     ],
+    env: { BB_CHECKIN_URL: CHECKIN_PAGE },
   });
   svc = stack.svc;
   sql(`INSERT INTO appointment_policy (office_id, slot_min, capacity, horizon_days, lead_s, share_permille) VALUES
@@ -106,6 +109,14 @@ test('a booking in each DST week: the .ics carries the right local time and zone
     assert.equal(ev.utc, start, 'the VTIMEZONE maps the local time back to the booked instant');
     assert.match(ev.description, new RegExp(r.body.code));
     assert.equal(ev.status, 'CONFIRMED');
+    // a video appointment: nobody should set off for the building; the link leads to check-in
+    assert.equal(ev.summary, 'Video-Termin / Video appointment: Amt bau');
+    assert.equal(ev.location, 'Online (Video) – Amt bau');
+    assert.equal(ev.url, `${CHECKIN_PAGE}#checkin=${r.body.code}`);
+    assert.match(ev.description, /^Video-Termin bei Amt bau: Das Gespräch findet per Video statt/);
+    assert.match(ev.description, /Check-in im virtuellen Wartezimmer ist von 15 Minuten vor bis 15 Minuten nach Beginn möglich:\n/);
+    assert.ok(ev.description.includes(`\n${CHECKIN_PAGE}#checkin=${r.body.code}\n`), ev.description);
+    assert.match(ev.description, /Video appointment with Office bau: the consultation is by video/);
   }
 });
 

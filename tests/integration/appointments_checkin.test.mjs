@@ -16,6 +16,7 @@ import { freePort } from '../lib/pg.mjs';
 const PYTHON = '/usr/bin/python3';   // Debian's: python3-aiosmtpd, python3-icalendar
 const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
 
+const CHECKIN_PAGE = 'http://127.0.0.1:8080/';
 let stack, svc, plugin, token, smtp, maildir;
 
 const sql = (q) => stack.pg.psql(q, 'bb');
@@ -69,7 +70,8 @@ before(async () => {
       { id: 'late', prefix: 'LAT', timezone: 'UTC', hours: closeAt.getUTCHours() >= 1 && hhmm > '00:10' ? `daily 00:00-${hhmm}` : 'daily 00:00-24:00' },
     ],
     clerks: [{ login: 'mueller', offices: ['kfz', 'fs', 'small', 'late'] }],
-    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'termine@landkreis.example', BB_REMINDER_BEFORE_S: '3600' },
+    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'termine@landkreis.example', BB_REMINDER_BEFORE_S: '3600',
+      BB_CHECKIN_URL: CHECKIN_PAGE },
   });
   svc = stack.svc;
   sql(`INSERT INTO appointment_policy (office_id, slot_min, capacity, horizon_days, lead_s, share_permille) VALUES
@@ -219,6 +221,8 @@ test('mails: confirmation and cancellation with the .ics, through a local SMTP s
   assert.equal(ev.tzid, 'Europe/Berlin');
   assert.equal(ev.utc, start);
   assert.equal(ev.local, `${a.body.local_date}T${a.body.local_time}:00`);
+  assert.equal(ev.url, `${CHECKIN_PAGE}#checkin=${a.body.code}`, 'the attached calendar entry links to check-in');
+  assert.equal(ev.location, 'Online (Video) – Amt fs');
   assert.equal((await svc.http('DELETE', `/api/v1/appointments/${a.body.code}`)).status, 200);
   const all = await waitMails(2);
   const cancel = all.find((x) => x.calendar?.method === 'CANCEL');
@@ -257,6 +261,9 @@ test('janitor: reminder mail, retention of personal fields, closing expiry offer
   const rem = mails().find((m) => /Erinnerung/.test(m.subject));
   assert.equal(rem.to, 'rita@example.org');
   assert.equal(rem.calendar.events[0].utc, soon.start);
+  // the code is stored only hashed: the reminder's calendar entry links to the page without it
+  assert.equal(rem.calendar.events[0].url, CHECKIN_PAGE);
+  assert.match(rem.calendar.events[0].description, /Bestätigungscode: \(siehe Bestätigung \/ see confirmation\)/);
   assert.notEqual(sql(`SELECT reminder_sent_at FROM appointment WHERE name = 'Rita Reminder'`), '');
   if (lateOpen) {
     assert.ok(expired, 'waiting ticket expired at closing');

@@ -32,6 +32,8 @@ def describe(raw):
             'utc': aware.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
             'end_local': ev.get('DTEND').dt.replace(tzinfo=None).isoformat(),
             'summary': str(ev.get('SUMMARY')),
+            'location': str(ev.get('LOCATION')) if ev.get('LOCATION') is not None else None,
+            'url': str(ev.get('URL')) if ev.get('URL') is not None else None,
             'description': str(ev.get('DESCRIPTION')),
             'status': str(ev.get('STATUS')),
             'uid': str(ev.get('UID')),

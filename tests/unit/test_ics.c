@@ -144,6 +144,25 @@ static void test_cancelled(void)
 	g_assert_nonnull(strstr(ics, "\r\nSEQUENCE:1\r\n"));
 }
 
+/* URL is a URI value: written as given when it is plain printable ASCII, left out otherwise (a
+ * space or line break would break the line or smuggle in a property). */
+static void test_url(void)
+{
+	bb_ics_event ev = { .uid = "appt-1@x", .tzid = "Europe/Berlin", .start = utc(2026, 5, 4, 8, 0),
+		.end = utc(2026, 5, 4, 8, 20), .summary = "x",
+		.url = "https://www.landkreis.example/buergerbuero/#checkin=ABCD-EFGH" };
+	g_autofree char *ics = bb_ics_render(&ev, NULL);
+	g_autofree char *u = unfold(ics);
+	g_assert_nonnull(strstr(u, "\r\nURL:https://www.landkreis.example/buergerbuero/#checkin=ABCD-EFGH\r\n"));
+	static const char *const bad[] = {"", "https://x/ y", "https://x/\r\nATTACH:evil", "https://x/\xc3\xa4"};
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		ev.url = bad[i];
+		g_autofree char *b = bb_ics_render(&ev, NULL);
+		g_assert_null(strstr(b, "URL:"));
+		g_assert_null(strstr(b, "ATTACH"));
+	}
+}
+
 static void test_invalid(void)
 {
 	bb_ics_event ev = { .uid = "u", .tzid = "Mars/Olympus", .start = 10, .end = 20,
@@ -167,6 +186,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ics/event_after_autumn_change", test_event_after_autumn_change);
 	g_test_add_func("/ics/zone_without_dst", test_zone_without_dst);
 	g_test_add_func("/ics/cancelled", test_cancelled);
+	g_test_add_func("/ics/url", test_url);
 	g_test_add_func("/ics/invalid", test_invalid);
 	return g_test_run();
 }

@@ -46,7 +46,8 @@ PGresult *bb__appt_exec(bb_app *app, const char *sql, int n, const char *const *
 /* Local date "YYYY-MM-DD" and time "HH:MM" of an instant in tz. */
 void bb__appt_local_parts(GTimeZone *tz, gint64 t, char date[11], char time[6]);
 
-/* The .ics of the appointment in row 0 of r (BB__APPT_COLS); NULL on failure. g_free() it. */
+/* The .ics of the appointment in row 0 of r (BB__APPT_COLS); code may be NULL (reminder: not
+ * known). NULL on failure. g_free() it. */
 char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code);
 /* Mail about row 0 of r to its contact when that is an e-mail address and SMTP is configured.
  * kind: "confirm", "reminder" or "cancel"; code may be NULL (reminder). */

@@ -11,6 +11,10 @@
 
 #define REMINDERS_PER_RUN 20
 
+/* A video appointment: the calendar entry says so in its title and location (nobody should set
+ * off for the building) and links to the check-in page (checkin_url) with the code in the
+ * fragment, which browsers never send to a server. code NULL (reminders: the code is stored only
+ * hashed): the text points to the confirmation and the link carries no code. */
 char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code)
 {
 	bb_office *o = bb_office_get(app, PQgetvalue(r, 0, BB__AC_OFFICE));
@@ -18,20 +22,27 @@ char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code)
 		return NULL;
 	g_autofree char *uid = g_strdup_printf("appointment-%s-%s@buergerbuero",
 		PQgetvalue(r, 0, BB__AC_ID), PQgetvalue(r, 0, BB__AC_CREATED));
-	g_autofree char *summary = g_strdup_printf("Termin / Appointment: %s", o->name_de);
+	g_autofree char *summary = g_strdup_printf("Video-Termin / Video appointment: %s", o->name_de);
+	g_autofree char *location = g_strdup_printf("Online (Video) – %s", o->name_de);
+	const char *page = app->cfg.checkin_url;
+	g_autofree char *url = !*page ? NULL : code ? g_strdup_printf("%s#checkin=%s", page, code) : g_strdup(page);
+	const char *shown = code ? code : "(siehe Bestätigung / see confirmation)";
+	int before = app->cfg.checkin_before_s / 60, after = app->cfg.checkin_after_s / 60;
+	g_autofree char *link = url ? g_strdup_printf(":\n%s", url) : g_strdup(".");
 	g_autofree char *desc = g_strdup_printf(
-		"Bestätigungscode: %s\nBitte checken Sie %d Minuten vor bis %d Minuten nach Beginn "
-		"im virtuellen Wartezimmer mit diesem Code ein.\n\n"
-		"Confirmation code: %s\nPlease check in to the virtual waiting room with this code "
-		"from %d minutes before until %d minutes after the start.",
-		code, app->cfg.checkin_before_s / 60, app->cfg.checkin_after_s / 60,
-		code, app->cfg.checkin_before_s / 60, app->cfg.checkin_after_s / 60);
+		"Video-Termin bei %s: Das Gespräch findet per Video statt, Sie müssen nicht ins Amt kommen.\n"
+		"Bestätigungscode: %s\nDer Check-in im virtuellen Wartezimmer ist von %d Minuten vor "
+		"bis %d Minuten nach Beginn möglich%s\n\n"
+		"Video appointment with %s: the consultation is by video, there is no need to come to the office.\n"
+		"Confirmation code: %s\nCheck in to the virtual waiting room from %d minutes before until "
+		"%d minutes after the start%s",
+		o->name_de, shown, before, after, link, o->name_en, shown, before, after, link);
 	bb_ics_event ev = {
 		.uid = uid, .tzid = o->timezone, .start = bb_db_int(r, 0, BB__AC_START),
 		.end = bb_db_int(r, 0, BB__AC_END), .stamp = bb__appt_now(),
 		.sequence = (int)bb_db_int(r, 0, BB__AC_SEQ),
 		.cancelled = strcmp(PQgetvalue(r, 0, BB__AC_STATE), "cancelled") == 0,
-		.summary = summary, .description = desc, .location = o->name_de,
+		.summary = summary, .description = desc, .location = location, .url = url,
 	};
 	g_autoptr(GError) e = NULL;
 	char *ics = bb_ics_render(&ev, &e);
@@ -54,7 +65,7 @@ void bb__appt_send_mail(bb_app *app, const PGresult *r, const char *code, const 
 		return;
 	char date[11], time[6];
 	bb__appt_local_parts(tz, bb_db_int(r, 0, BB__AC_START), date, time);
-	g_autofree char *ics = bb__appt_render_ics(app, r, code ? code : "(siehe Bestätigung / see confirmation)");
+	g_autofree char *ics = bb__appt_render_ics(app, r, code);
 	g_autofree char *subject = NULL, *text = NULL;
 	if (strcmp(kind, "confirm") == 0) {
 		subject = g_strdup_printf("Terminbestätigung / Appointment confirmed: %s, %s %s",

@@ -70,6 +70,17 @@ static void text_prop(GString *out, const char *name, const char *value)
 
 /* "20261125T090000" in the given offset; used for local times (with TZID) and, with offset 0
  * plus a trailing Z by the caller, for UTC. */
+/* A URI value is written as it is (no TEXT escaping), so only plain printable ASCII passes. */
+static gboolean uri_ok(const char *s)
+{
+	if (s == NULL || *s == '\0')
+		return FALSE;
+	for (const char *p = s; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return FALSE;
+	return TRUE;
+}
+
 static char *format_local(gint64 t, int offset_s)
 {
 	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t + offset_s);
@@ -191,6 +202,8 @@ char *bb_ics_render(const bb_ics_event *ev, GError **error)
 	text_prop(out, "SUMMARY", ev->summary);
 	text_prop(out, "DESCRIPTION", ev->description);
 	text_prop(out, "LOCATION", ev->location);
+	if (uri_ok(ev->url))
+		prop(out, "URL:%s", ev->url);
 	prop(out, "TRANSP:OPAQUE");
 	prop(out, "END:VEVENT");
 	prop(out, "END:VCALENDAR");

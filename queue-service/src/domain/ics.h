@@ -16,6 +16,8 @@ typedef struct bb_ics_event {
 	const char *summary;      /* UTF-8, any length: escaped and folded */
 	const char *description;  /* may be NULL */
 	const char *location;     /* may be NULL */
+	const char *url;          /* URL property (RFC 5545 §3.8.4.6), may be NULL; written only when
+	                           * it is printable ASCII without spaces (a URI needs no escaping) */
 } bb_ics_event;
 
 /* The whole VCALENDAR as a NUL-terminated string, or NULL (with a message in *error) when the
