@@ -1,7 +1,9 @@
 // web-embed.test.mjs: headless Chromium through the production web front (nginx, HTTPS/WSS):
 // a citizen joins a waiting room from our start page and from a county's own page on another
 // origin that embeds the widget with one script tag, one element and the CSP docs/operations.md
-// tells counties to add; the clerk console works under its CSP. No CSP violation is allowed.
+// tells counties to add; the clerk console works under its CSP. Nobody tells widget or console
+// where Janus is: they ask GET /api/v1/config (default /janus on the API's origin, wss:// on
+// HTTPS). No CSP violation is allowed.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -35,7 +37,7 @@ function countyPage() {
 </head>
 <body><main><h1>Bürgerservice</h1>
 <script type="module" src="https://${HOST}/widget/bb-widget.js"></script>
-<bb-offices api="https://${HOST}/" janus="wss://${HOST}/janus" lang="de"></bb-offices>
+<bb-offices api="https://${HOST}/" lang="de"></bb-offices>
 </main></body></html>`;
   return { policy, html };
 }
@@ -109,7 +111,7 @@ function assertClean(page, what) {
   assert.deepEqual(page.errors, [], `${what}: page errors`);
 }
 
-test('start page: a citizen joins the waiting room through nginx (Janus at wss://host/janus)', async () => {
+test('start page: a citizen joins the waiting room through nginx (Janus found at wss://host/janus without any override)', async () => {
   const page = await openPage();
   await page.goto(`https://${HOST}/`);
   assert.equal(await page.evaluate(() => window.isSecureContext), true);
@@ -132,13 +134,14 @@ test('county page on another origin: one script tag and one element, the county\
 
 test('clerk console under its CSP: login through nginx, both waiting citizens listed', async () => {
   const page = await openPage();
-  // The console still defaults to ws(s)://host:8188; behind the front it is told where Janus is.
-  await page.goto(`https://${HOST}/console/?janus=${encodeURIComponent(`wss://${HOST}/janus`)}`);
+  // No ?janus=: the console asks /api/v1/config and finds Janus at wss://host/janus.
+  await page.goto(`https://${HOST}/console/`);
   await page.getByLabel('Benutzername').fill('mueller');
   await page.getByLabel('Passwort').fill('password-mueller');   // tests/lib/queue.mjs addClerk's default
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.getByRole('button', { name: 'Nächste Person aufrufen' }).waitFor({ timeout: 20000 });
   await page.waitForFunction(() => /^\(2\)/.test(document.title), null, { timeout: 20000 });
+  assert.ok(page.sockets.includes(`wss://${HOST}/janus`), `Janus through the front: ${page.sockets}`);
   assertClean(page, 'console');
 });
 

@@ -50,9 +50,23 @@ test('start page: neutral, security headers, a CSP that allows only our origin a
   assert.deepEqual(p['frame-ancestors'], ["'self'", COUNTY_ORIGIN]);
   assert.equal(r.headers['x-frame-options'], undefined, 'framing decided by frame-ancestors alone');
   assert.match(r.headers['permissions-policy'], /camera=\(self\)/);
-  const js = await request(front, '/start.js');
-  assert.equal(js.status, 200);
-  assert.match(js.headers['content-type'], /javascript/);
+  assert.doesNotMatch(r.body, /janus=|start\.js/, 'the widget finds Janus by itself (GET /api/v1/config)');
+  const css = await request(front, '/start.css');
+  assert.equal(css.status, 200);
+  assert.match(css.headers['content-type'], /text\/css/);
+});
+
+test('/api/v1/config through the front: Janus at /janus of this origin, cacheable, CORS for the county, HEAD', async () => {
+  const r = await request(front, '/api/v1/config', { headers: { origin: COUNTY_ORIGIN } });
+  assert.equal(r.status, 200);
+  assert.deepEqual(JSON.parse(r.body), { janus_url: '/janus' });
+  assert.equal(r.headers['cache-control'], 'public, max-age=60');
+  assert.equal(r.headers['access-control-allow-origin'], COUNTY_ORIGIN);
+  assertBaseHeaders(r, 'config');
+  const head = await request(front, '/api/v1/config', { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.body, '');
+  assert.equal(head.headers['cache-control'], 'public, max-age=60');
 });
 
 test('the demo county of scripts/start is not reachable through the front', async () => {

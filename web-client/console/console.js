@@ -17,7 +17,8 @@ const params = new URLSearchParams(location.search);
 const t = translator(params.get('lang') || 'de');
 const config = {
   api: apiBase(params.get('api') || '/'),
-  janus: params.get('janus') || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname}:8188/`,
+  // ?janus= wins; otherwise the queue service says where Janus is (GET /api/v1/config)
+  janus: params.get('janus') || null,
   // ?ice=[...] wins; otherwise GET /api/v1/ice-servers before each connection
   iceServers: params.has('ice') ? (() => { try { const v = JSON.parse(params.get('ice')); return Array.isArray(v) ? v : []; } catch { return []; } })() : null
 };
@@ -193,6 +194,8 @@ function focusCallNext() {
 
 // Why: a clerk's Janus session can drop (network blip, Janus restart); log in again by itself.
 async function connect(token) {
+  const server = await api.janusUrl(config.api, config.janus);
+  const iceServers = config.iceServers || await api.iceServers(config.api);
   if (state.session) state.session.destroy();
   const session = new PluginSession({
     onEvent: (data, jsep) => { const fn = events[data.buergerbuero]; if (fn) fn(data, jsep); },
@@ -202,7 +205,7 @@ async function connect(token) {
     onLost: () => { if (state.session === session) reconnect(); }
   });
   state.session = session;
-  await session.open({ server: config.janus, iceServers: config.iceServers || await api.iceServers(config.api) });
+  await session.open({ server, iceServers });
   const { data } = await session.request({ request: 'login', token });
   state.clerk = data.clerk || {};
   const p = await session.request({ request: 'presence', state: state.presence });

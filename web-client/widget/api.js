@@ -39,8 +39,31 @@ export function apiBase(attr) {
   return new URL(attr || '/', document.baseURI).href;
 }
 
+// A Janus WebSocket URL from the service's `janus_url` (or a `janus` override): a path is on the
+// API's own origin, as ws:// or, when the API is on HTTPS, wss://; an absolute ws(s):// URL stays.
+export function resolveJanusUrl(value, base) {
+  const u = new URL(value, base);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  if (u.protocol !== 'ws:' && u.protocol !== 'wss:') throw new ApiError(0, 'internal', 'janus_url is no WebSocket URL');
+  return u.href;
+}
+
+// One successful GET /api/v1/config per API origin and page; a failed one is asked again next time.
+const janusUrls = new Map();
+function janusUrl(base) {
+  if (!janusUrls.has(base)) {
+    const found = request(base, 'api/v1/config').then((d) => resolveJanusUrl(String((d && d.janus_url) || '/janus'), base));
+    found.catch(() => janusUrls.delete(base));
+    janusUrls.set(base, found);
+  }
+  return janusUrls.get(base);
+}
+
 export const api = {
   offices: (base) => request(base, 'api/v1/offices').then((d) => d.offices || []),
+  // Where Janus is: the override (attribute or ?janus=) or what the service says (GET /api/v1/config).
+  janusUrl: (base, override) => (override ? Promise.resolve().then(() => resolveJanusUrl(override, base)) : janusUrl(base)),
   // from: YYYY-MM-DD or null (the office's local today); days: 1..31 or null (the server's 7)
   slots: (base, office, from, days) => {
     const q = [from ? `from=${from}` : null, days ? `days=${days}` : null].filter(Boolean).join('&');

@@ -46,7 +46,8 @@ class BbOffices extends HTMLElement {
     this.t = translator(this.getAttribute('lang') || document.documentElement.lang);
     this.config = {
       api: apiBase(this.getAttribute('api')),
-      janus: this.getAttribute('janus') || defaultJanusUrl(),
+      // null: ask the queue service (GET /api/v1/config) before the first Janus connection
+      janus: this.getAttribute('janus') || null,
       iceServers: parseIceServers(this.getAttribute('ice-servers')),
       offices: (this.getAttribute('offices') || '').split(',').map((s) => s.trim()).filter(Boolean)
     };
@@ -120,6 +121,11 @@ class BbOffices extends HTMLElement {
     if (this.view && this.view.update) this.view.update(data);
   }
 
+  // The janus attribute wins; otherwise the queue service says where Janus is.
+  janusServer() {
+    return api.janusUrl(this.config.api, this.config.janus);
+  }
+
   // The ice-servers attribute wins; otherwise ask the queue service before each connection.
   iceServers() {
     return this.config.iceServers ? Promise.resolve(this.config.iceServers) : api.iceServers(this.config.api);
@@ -132,12 +138,6 @@ class BbOffices extends HTMLElement {
   disconnectedCallback() {
     if (this.view && this.view.destroy) this.view.destroy();
   }
-}
-
-// Without a janus attribute: Janus's WebSocket transport on its default port, same host as the page.
-function defaultJanusUrl() {
-  const u = new URL(document.baseURI);
-  return `${u.protocol === 'https:' ? 'wss' : 'ws'}://${u.hostname}:8188/`;
 }
 
 // ice-servers attribute: JSON array of RTCIceServer objects (invalid → none); absent → null.

@@ -68,6 +68,8 @@ export class CitizenFlow {
   // ---- connecting -------------------------------------------------------------------------
 
   async connect() {
+    const server = await this.w.janusServer();
+    const iceServers = await this.w.iceServers();
     if (this.session) this.session.destroy();
     const session = new PluginSession({
       onEvent: (data, jsep) => this.event(data, jsep),
@@ -79,7 +81,7 @@ export class CitizenFlow {
       onLost: () => { if (this.session === session) this.lost(); }
     });
     this.session = session;
-    await session.open({ server: this.w.config.janus, iceServers: await this.w.iceServers() });
+    await session.open({ server, iceServers });
     return session;
   }
 

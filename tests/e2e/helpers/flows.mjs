@@ -56,12 +56,15 @@ export async function tabTo(page, match, what) {
   throw new Error(`keyboard: could not reach ${what}`);
 }
 
+// No ?janus=: widget and console ask the queue service where Janus is (GET /api/v1/config).
+// extra: more query parameters, e.g. '&lang=en'.
 export function widgetUrl(stack, extra = '') {
-  return `${stack.httpUrl}/?janus=${encodeURIComponent(stack.janusUrl)}${extra}`;
+  const query = extra.replace(/^&/, '');
+  return `${stack.httpUrl}/${query ? `?${query}` : ''}`;
 }
 
 export function consoleUrl(stack) {
-  return `${stack.httpUrl}/console/?janus=${encodeURIComponent(stack.janusUrl)}`;
+  return `${stack.httpUrl}/console/`;
 }
 
 export const widget = (page) => page.locator('bb-offices');

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack as startQueueStack, SECRET } from '../../lib/queue.mjs';
 import { startJanus } from '../../lib/janus.mjs';
+import { freePort } from '../../lib/pg.mjs';
 
 const sourceRoot = process.env.BB_SOURCE_ROOT || path.resolve(import.meta.dirname, '../../..');
 
@@ -28,19 +29,23 @@ export async function startStack({ name = 'e2e', office = {}, offices = [], env 
   // an office with `served: false` gets no clerk, so it stays closed (appointments only)
   const served = ['kfz', ...offices.filter((o) => o.served !== false).map((o) => o.id)];
   const unserved = offices.filter((o) => o.served === false).map((o) => o.id);
+  // As scripts/start does: the queue service names the Janus it runs next to (GET
+  // /api/v1/config), so widget and console find it on its non-default port without ?janus=.
+  const janusPort = await freePort();
   const queue = await startQueueStack({
     offices: [kfz, ...offices.map(({ served: _unused, ...o }) => o)],
     clerks: [{ login: 'mueller', name: 'Frau Müller', offices: served },
       // assigned to the unserved offices but never online: gives their slots a capacity
       ...(unserved.length ? [{ login: 'schmidt', name: 'Herr Schmidt', offices: unserved }] : [])],
-    env: { BB_STATIC_DIR: path.join(sourceRoot, 'web-client'), ...env }
+    env: { BB_STATIC_DIR: path.join(sourceRoot, 'web-client'), BB_JANUS_URL: `ws://127.0.0.1:${janusPort}/`, ...env }
   });
   let janus;
   try {
     janus = await startJanus(path.join(dir, 'janus'), {
       queueUrl: `ws://127.0.0.1:${queue.svc.internalPort}/internal/v1`,
       secret: SECRET,
-      natInterface: process.env.BB_NETNS_ADDR
+      natInterface: process.env.BB_NETNS_ADDR,
+      wsPort: janusPort
     });
   } catch (e) {
     await queue.stop();
