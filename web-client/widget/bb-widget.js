@@ -59,11 +59,24 @@ class BbOffices extends HTMLElement {
       h('header', { class: 'bar' }, this.heading, this.langButton), this.main);
     this.root.append(css, this.section);
     this.heading.id = 'bb-title';
+    // Focus moves into the widget only once the citizen has acted in it (pressed, typed, tabbed
+    // in), never on page load: moving it there would scroll the county's page to the widget.
+    this.acted = false;
+    for (const type of ['pointerdown', 'keydown', 'focusin']) {
+      this.addEventListener(type, () => { this.acted = true; }, { capture: true });
+    }
     this.flow = new CitizenFlow(this);
     this.renderChrome();
+    const code = takeCheckinCode();
     const saved = loadSavedTicket();
-    if (saved) this.flow.resume(saved);
-    else this.go('offices');
+    if (saved) {
+      this.flow.resume(saved);
+    } else if (code) {
+      this.acted = true;   // the citizen followed the check-in link of the appointment
+      this.go('checkin', { code });
+    } else {
+      this.go('offices');
+    }
   }
 
   attributeChangedCallback(name, old, value) {
@@ -107,7 +120,7 @@ class BbOffices extends HTMLElement {
     this.view = VIEWS[this.viewName](this, this.params);
     replace(this.main, this.view.el);
     this.main.dataset.view = this.viewName;
-    if (moveFocus) {
+    if (moveFocus && this.acted) {
       const target = this.view.el.querySelector('[data-focus]') || this.view.el.querySelector('h3');
       if (target) {
         if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
@@ -138,6 +151,16 @@ class BbOffices extends HTMLElement {
   disconnectedCallback() {
     if (this.view && this.view.destroy) this.view.destroy();
   }
+}
+
+// The appointment's calendar entry links to the page with `#checkin=CODE` (docs/appointments.md):
+// the code is taken out of the address at once, so it stays neither in the address bar nor in
+// the browser's history.
+function takeCheckinCode() {
+  const m = /^#checkin=([A-Za-z0-9-]{1,20})$/.exec(location.hash);
+  if (!m) return null;
+  try { history.replaceState(history.state, '', location.pathname + location.search); } catch { /* sandboxed */ }
+  return m[1];
 }
 
 // ice-servers attribute: JSON array of RTCIceServer objects (invalid → none); absent → null.
