@@ -1,6 +1,6 @@
 // Waiting-room view: big ticket number, position and wait range (polite live region), alerts,
 // broadcasts, notification opt-in, the Leichte-Sprache explanation and leaving.
-import { h, replace } from '../dom.js';
+import { h, replace, uid } from '../dom.js';
 import { waitRange, localized } from '../format.js';
 import { askNotifications, notificationsAllowed } from '../alerts.js';
 
@@ -26,10 +26,17 @@ export function waitingView(w, params) {
   const broadcasts = h('ul', { class: 'broadcasts', 'aria-live': 'polite' });
   const notifyBtn = h('button', { type: 'button', class: 'secondary', onclick: () => enableNotify() }, t('wait.notify'));
   const notifyRow = h('p', { class: 'notify-row' });
-  const confirmBox = h('div', { class: 'confirm', hidden: true },
-    h('p', {}, t('wait.leaveConfirm')),
-    h('button', { type: 'button', class: 'danger', 'data-key': 'leave-yes', onclick: () => w.flow.leave() }, t('wait.leaveYes')),
-    h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; leaveBtn.focus(); } }, t('device.back')));
+  // Escape, like "Zurück", closes the question and returns to the button that opened it.
+  const closeConfirm = () => { confirmBox.hidden = true; leaveBtn.focus(); };
+  const questionId = uid('leave-q');
+  // a group named by the question, so it is read out when the focus moves to "Ja, …"
+  const confirmBox = h('div', {
+    class: 'confirm', hidden: true, role: 'group', 'aria-labelledby': questionId,
+    onkeydown: (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); ev.stopPropagation(); closeConfirm(); } }
+  },
+  h('p', { id: questionId }, t('wait.leaveConfirm')),
+  h('button', { type: 'button', class: 'danger', 'data-key': 'leave-yes', onclick: () => w.flow.leave() }, t('wait.leaveYes')),
+  h('button', { type: 'button', class: 'secondary', onclick: closeConfirm }, t('device.back')));
   const leaveBtn = h('button', {
     type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); }
   }, t('wait.leave'));
