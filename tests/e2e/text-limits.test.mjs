@@ -105,9 +105,10 @@ step('names and concerns at the limit join the waiting room; the console shows t
     if (s.script === 'emoji') await shot(page(), '40-device-name-at-limit-emoji');
     await page().getByRole('button', { name: 'Jetzt Warteraum betreten' }).click();
     await page().locator('.ticket-number', { hasText: /-/ }).waitFor({ timeout: 20000 });
-    const cells = clerk.page.locator('#queue-panel td.person');
-    await until(async () => (await cells.allTextContents()).includes(s.name), { what: `the console showing the ${s.script} name` });
-    assert.ok((await cells.allTextContents()).includes(s.concern), `the console shows the ${s.script} concern intact`);
+    const names = clerk.page.locator('#queue-panel td.person .name');
+    await until(async () => (await names.allTextContents()).includes(s.name), { what: `the console showing the ${s.script} name` });
+    const concerns = await clerk.page.locator('#queue-panel td.person .concern').allTextContents();
+    assert.ok(concerns.includes(s.concern), `the console shows the ${s.script} concern intact`);
     if (s.script === 'emoji') {
       await shot(clerk.page, '41-console-name-at-limit-emoji');
       await assertAccessible(clerk.page, 'console with names at the limit');
@@ -115,7 +116,7 @@ step('names and concerns at the limit join the waiting room; the console shows t
     await page().getByRole('button', { name: 'Warteraum verlassen' }).click();
     await page().getByRole('button', { name: 'Ja, Warteraum verlassen' }).click();
     await page().getByText('Sie haben den Warteraum verlassen.').waitFor({ timeout: 10000 });
-    await until(async () => !(await clerk.page.locator('#queue-panel td.person').allTextContents()).includes(s.name),
+    await until(async () => !(await clerk.page.locator('#queue-panel td.person .name').allTextContents()).includes(s.name),
       { what: 'the ticket gone from the console' });
   }
 });
@@ -187,7 +188,7 @@ step('booking: names and concerns at the limit are booked intact', async () => {
     if (s.script === 'Ukrainian') await page().getByLabel('E-Mail oder Telefon').fill(email(LIMITS.contact));
     await page().getByLabel('Ihr Anliegen (freiwillig)').fill(s.concern);
     await page().getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-    await page().getByRole('heading', { name: 'Ihr Termin ist gebucht' }).waitFor({ timeout: 15000 });
+    await page().getByRole('heading', { name: 'Ihr Video-Termin ist gebucht' }).waitFor({ timeout: 15000 });
     const code = (await page().locator('.code').textContent()).trim();
     const got = await stack.svc.http('GET', `/api/v1/appointments/${code}`);
     assert.equal(got.status, 200, JSON.stringify(got.body));
@@ -219,6 +220,6 @@ step('booking: one character over is refused next to its field, the focus on it'
   await assertRefused(contact, `Ihre E-Mail-Adresse oder Telefonnummer ist zu lang: höchstens ${LIMITS.contact} Zeichen.`);
   await shot(page(), '43-booking-contact-one-over');
   await assertAccessible(page(), 'booking with a field refused');
-  assert.equal(await page().getByRole('heading', { name: 'Ihr Termin ist gebucht' }).count(), 0);
+  assert.equal(await page().getByRole('heading', { name: 'Ihr Video-Termin ist gebucht' }).count(), 0);
   assert.deepEqual([...citizen.errors, ...clerk.errors], []);
 });

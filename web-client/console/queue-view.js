@@ -43,22 +43,23 @@ export function queuePanel({ t, state, actions }) {
     }
     return h('div', { class: 'office-queue' },
       h('h3', { id: headId }, officeName(t, state, o.office), ` (${tickets.length})`),
-      h('table', { 'aria-labelledby': headId },
+      h('div', { class: 'table-wrap' }, h('table', { 'aria-labelledby': headId },
         h('thead', {}, h('tr', {},
-          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, t('console.select', { number: '' }))),
-          h('th', { scope: 'col' }, t('console.ticket')), h('th', { scope: 'col' }, t('console.name')),
-          h('th', { scope: 'col' }, t('console.concern')), h('th', { scope: 'col' }, t('console.waitedCol')))),
+          h('th', { scope: 'col' }, t('console.ticket')), h('th', { scope: 'col' }, t('console.person')),
+          h('th', { scope: 'col' }, t('console.waitedCol')))),
         h('tbody', {}, tickets.map((tk) => {
           const id = `sel-${tk.id}`;
+          // the radio button sits in the number's cell: one column less
           return h('tr', { class: state.selected === tk.id ? 'selected' : '' },
-            h('td', {}, h('input', {
+            h('td', { class: 'pick' }, h('input', {
               type: 'radio', name: 'ticket', id, checked: state.selected === tk.id, disabled: tk.state === 'called',
               'aria-label': t('console.select', { number: tk.number }), onchange: () => actions.select(tk.id)
-            })),
-            h('td', {}, h('label', { for: id }, tk.number || '')),
-            h('td', { class: 'person', dir: 'auto' }, tk.name || '–'), h('td', { class: 'person', dir: 'auto' }, tk.concern || '–'),
-            h('td', {}, waitedCell(t, state, o, tk)));
-        }))));
+            }), ' ', h('label', { for: id }, tk.number || '')),
+            // name and concern share a cell (one under the other): three columns fit 320 px
+            h('td', { class: 'person' }, h('bdi', { class: 'name' }, tk.name || '–'),
+              tk.concern ? h('bdi', { class: 'concern' }, tk.concern) : null),
+            h('td', { class: 'waited' }, waitedCell(t, state, o, tk)));
+        })))));
   });
   return h('section', { class: 'card', id: 'queue-panel', 'aria-labelledby': 'queue-h' },
     h('h2', { id: 'queue-h' }, t('console.queues')),
