@@ -26,9 +26,13 @@ export function officesView(w, params) {
     h('p', { class: 'checkin-link' },
       h('button', { type: 'button', class: 'link', onclick: () => w.go('checkin', {}) }, t('office.checkin'))));
 
+  // The page's `offices` attribute sets the order; otherwise offices go by their name in the
+  // citizen's language, as that language sorts ("Ärztlicher Dienst" next to "Amt", not after "Z").
   const wanted = w.config.offices;
+  const collator = new Intl.Collator(t.lang);
+  const byName = (a, b) => collator.compare(localized(t, a.name), localized(t, b.name)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const visible = (offices) => offices.filter((o) => wanted.length === 0 || wanted.includes(o.id))
-    .sort((a, b) => (wanted.length ? wanted.indexOf(a.id) - wanted.indexOf(b.id) : 0));
+    .sort((a, b) => (wanted.length ? wanted.indexOf(a.id) - wanted.indexOf(b.id) : byName(a, b)));
 
   // Why: re-rendering must not steal keyboard focus; remember which control had it and restore.
   function render(offices) {
