@@ -96,12 +96,17 @@ step('a closed office offers slots inline; booking gives a code and an .ics', as
   await page.getByLabel('Ihr Name').fill('Erika Mustermann');
   await page.getByLabel('Ihr Anliegen (freiwillig)').fill('Aufenthaltstitel verlängern');
   await page.getByRole('button', { name: 'Termin verbindlich buchen' }).click();
-  await page.getByRole('heading', { name: 'Ihr Termin ist gebucht' }).waitFor({ timeout: 15000 });
+  await page.getByRole('heading', { name: 'Ihr Video-Termin ist gebucht' }).waitFor({ timeout: 15000 });
   const code = (await page.locator('.code').textContent()).trim();
   assert.match(code, /^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
+  // a video appointment, and when check-in opens (15 minutes before, per the service's default)
+  await page.getByText('Das Gespräch findet per Video statt – Sie müssen nicht ins Amt kommen.').waitFor();
+  await page.getByText(/^Der Check-in im Warteraum öffnet .+ um \d\d:\d\d Uhr und ist bis \d\d:\d\d Uhr möglich\.$/).waitFor();
   const ics = await page.getByRole('link', { name: 'Termin in den Kalender übernehmen (.ics)' }).evaluate(async (a) => (await fetch(a.href)).text());
   assert.match(ics, /^BEGIN:VCALENDAR/);
   assert.match(ics, new RegExp(code.replace('-', '-?')));
+  assert.match(ics, /\r\nSUMMARY:Video-Termin/);
+  assert.match(ics, /\r\nLOCATION:Online \(Video\) – Amt abh\r\n/);
   await shot(page, '25-booked');
   await assertAccessible(page, 'booking confirmation');
 });

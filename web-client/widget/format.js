@@ -20,18 +20,38 @@ function locale(t) {
   return t.lang === 'en' ? 'en-GB' : 'de-DE';
 }
 
-export function dateTime(t, iso, timeZone) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(locale(t), {
-    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit',
-    timeZone: timeZone || undefined
-  }).format(d);
+// The calendar date (YYYY-MM-DD) of an instant in a time zone.
+function calendarDate(date, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric', month: '2-digit', day: '2-digit', timeZone: timeZone || undefined
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-export function dayLabel(t, iso, timeZone) {
+function nextDate(ymd) {
+  const [y, m, d] = ymd.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+// Why: "Freitag, 28. November" on that Friday makes people wonder whether it means next week;
+// today and tomorrow are said as such ("heute um 14:00 Uhr", "tomorrow at 08:00"), other days
+// with weekday and date (and the year when it is not this year), all in the office's time zone
+// and in the language's own format. `now` is for tests.
+export function dateTime(t, iso, timeZone, now = new Date()) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const day = calendarDate(d, timeZone);
+  const today = calendarDate(now, timeZone);
+  const time = clock(t, iso, timeZone);
+  if (day === today) return t('when.today', { time });
+  if (day === nextDate(today)) return t('when.tomorrow', { time });
+  return t('when.day', { day: dayLabel(t, iso, timeZone, day.slice(0, 4) !== today.slice(0, 4)), time });
+}
+
+export function dayLabel(t, iso, timeZone, withYear = false) {
   return new Intl.DateTimeFormat(locale(t), {
-    weekday: 'long', day: 'numeric', month: 'long', timeZone: timeZone || undefined
+    weekday: 'long', day: 'numeric', month: 'long', year: withYear ? 'numeric' : undefined,
+    timeZone: timeZone || undefined
   }).format(new Date(iso));
 }
 

@@ -33,6 +33,9 @@ export default {
   'range.oneMinute': 'etwa 1 Minute',
   'range.same': 'etwa {min} Minuten',
   'range.less': 'unter 1 Minute',
+  'when.today': 'heute um {time} Uhr',
+  'when.tomorrow': 'morgen um {time} Uhr',
+  'when.day': '{day} um {time} Uhr',
 
   // device check
   'device.title': 'Kamera und Mikrofon prüfen',
@@ -168,7 +171,9 @@ export default {
   'book.submit': 'Termin verbindlich buchen',
   'book.pickSlot': 'Bitte wählen Sie zuerst einen Termin.',
   'book.needName': 'Bitte geben Sie Ihren Namen an.',
-  'book.done': 'Ihr Termin ist gebucht',
+  'book.done': 'Ihr Video-Termin ist gebucht',
+  'book.video': 'Das Gespräch findet per Video statt – Sie müssen nicht ins Amt kommen.',
+  'book.checkinWindow': 'Der Check-in im Warteraum öffnet {from} und ist bis {until} Uhr möglich.',
   'book.code': 'Ihr Termin-Code',
   'book.codeHint': 'Notieren Sie den Code. Zur Terminzeit geben Sie ihn hier ein („Ich habe einen Termin“).',
   'book.when': 'Termin: {when}',

@@ -125,6 +125,10 @@ export function bookingView(w, params) {
         h('p', {}, t('book.code')),
         h('p', { class: 'code', 'data-code': code }, code),
         h('p', {}, t('book.when', { when: dateTime(t, res.start || start, tz) })),
+        h('p', {}, t('book.video')),
+        res.checkin_from && res.checkin_until ? h('p', {}, t('book.checkinWindow', {
+          from: dateTime(t, res.checkin_from, tz), until: clock(t, res.checkin_until, tz)
+        })) : null,
         h('p', { class: 'hint' }, t('book.codeHint'))),
       h('p', {}, h('a', { href: ics, download: `termin-${code}.ics`, class: 'button-link' }, t('book.ics'))),
       h('button', { type: 'button', class: 'secondary', onclick: () => w.go('offices') }, t('book.back')));
