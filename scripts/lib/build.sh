@@ -21,6 +21,11 @@ bb_build() {
     }
     rm -f "$log"
   fi
+  # Another user's build folder (BB_BUILD_DIR) cannot be updated by us: use it as it was built.
+  if [ ! -w "$BB_BUILD" ]; then
+    bb_step "Using the build in $BB_BUILD as it is (not writable for $(id -un))"
+    return 0
+  fi
   bb_step "Building (ninja -C ${BB_BUILD#"$BB_ROOT"/})"
   ninja -C "$BB_BUILD" >"$BB_BUILD/last-build.log" 2>&1 || {
     cat "$BB_BUILD/last-build.log" >&2

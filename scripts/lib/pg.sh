@@ -1,6 +1,7 @@
 # Private PostgreSQL cluster helpers (no system service): init, start, stop, psql, as an unprivileged user.
 # shellcheck shell=bash
-# Sourced after common.sh. Layout: $PG_DATA (cluster), $PG_RUN (socket + log), password in var/pg-password.
+# Sourced after common.sh. Layout: $PG_DATA (cluster), $PG_RUN (socket), $PG_LOG, password in
+# var/pg-password; where they are is decided by pg_locate.
 
 PG_BIN="${BB_PG_BIN:-$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)}"
 PG_PORT="${BB_PG_PORT:-5433}"
@@ -9,10 +10,32 @@ PG_RUN="$BB_VAR/pg-run"
 PG_LOG="$BB_VAR/log/postgresql.log"
 PG_DB="${BB_PG_DATABASE:-buergerbuero}"
 PG_APP_USER="${BB_PG_USER:-buergerbuero}"
+# As root, for a var/ that the `postgres` user cannot reach: one folder per var/ under here.
+PG_HOMES="${BB_PG_HOMES:-/var/lib/buergerbuero}"
+PG_HOME=""
+PG_HOME_FILE="$BB_VAR/pg-home"
 
 # initdb refuses root, so as root the server runs as Debian's `postgres` system user;
 # otherwise as the invoking user.
 if bb_is_root; then PG_OS_USER="postgres"; else PG_OS_USER="$(id -un)"; fi
+
+# Decides where the cluster lives. As the invoking user: in var/, like everything else. As root
+# the server runs as `postgres`, who must enter its folders: var/pg when postgres can reach var/
+# (e.g. a checkout under /opt or /srv); otherwise — a checkout in a home folder of mode 0700,
+# Debian 12's default — a folder of its own, $PG_HOMES/<hash of the var/ path>, owned by postgres,
+# so that nobody has to open the home folder. var/pg-home names that folder; a cluster there
+# without that file belongs to a var/ deleted since (its password went with it) and is replaced.
+pg_locate() {
+  bb_is_root || return 0
+  id "$PG_OS_USER" >/dev/null 2>&1 || bb_die "system user $PG_OS_USER missing (is the postgresql package installed?)"
+  if runuser -u "$PG_OS_USER" -- test -x "$BB_VAR" 2>/dev/null; then
+    return 0
+  fi
+  PG_HOME="$PG_HOMES/$(printf '%s' "$BB_VAR" | sha256sum | cut -c1-16)"
+  PG_DATA="$PG_HOME/pg"
+  PG_RUN="$PG_HOME/run"
+  PG_LOG="$PG_HOME/postgresql.log"
+}
 
 pg_as_owner() {
   if bb_is_root; then
@@ -28,15 +51,14 @@ pg_init() {
   bb_var_init
   local password
   password="$(bb_secret pg-password)"
+  pg_locate
+  if [ -n "$PG_HOME" ]; then
+    pg_prepare_home
+  fi
   if [ -f "$PG_DATA/PG_VERSION" ]; then
     return 0
   fi
   bb_step "Creating a private PostgreSQL cluster in ${PG_DATA#"$BB_ROOT"/} (runs as user $PG_OS_USER)"
-  if bb_is_root; then
-    id "$PG_OS_USER" >/dev/null 2>&1 || bb_die "system user $PG_OS_USER missing (is the postgresql package installed?)"
-    runuser -u "$PG_OS_USER" -- test -x "$BB_VAR" \
-      || bb_die "user $PG_OS_USER cannot enter $BB_VAR: make its parent folders world-executable (chmod o+x) or set BB_VAR_DIR"
-  fi
   rm -rf "$PG_DATA"
   mkdir -p "$PG_DATA" "$PG_RUN"
   chmod 700 "$PG_DATA" "$PG_RUN"
@@ -57,6 +79,19 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PG_RUN'
 unix_socket_permissions = 0700
 CONF
+}
+
+# The cluster's own folder outside var/ (root only, see pg_locate): /var/lib/buergerbuero stays
+# root's (mode 755), the cluster's folder is postgres's alone (700).
+pg_prepare_home() {
+  if [ -f "$PG_DATA/PG_VERSION" ] && [ "$(cat "$PG_HOME_FILE" 2>/dev/null)" != "$PG_HOME" ]; then
+    bb_step "Replacing the cluster in $PG_HOME: it belongs to an earlier var/ whose password is gone"
+    pg_stop
+    rm -rf "$PG_HOME"
+  fi
+  install -d -m 755 -o root -g root "$PG_HOMES"
+  install -d -m 700 -o "$PG_OS_USER" -g "$(id -gn "$PG_OS_USER")" "$PG_HOME"
+  printf '%s\n' "$PG_HOME" >"$PG_HOME_FILE"
 }
 
 pg_is_running() {
