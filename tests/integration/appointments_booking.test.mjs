@@ -120,6 +120,21 @@ test('a booking in each DST week: the .ics carries the right local time and zone
   }
 });
 
+test('a slot in the hour that repeats when the clocks go back ends after it starts in the .ics', async () => {
+  // 31 October 2027: 02:00-03:00 CEST, then 02:00-03:00 CET again. A slot starting in the first
+  // 02:xx and ending in the second must not end before it starts in a calendar.
+  const night = (await svc.http('GET', '/api/v1/offices/kfz/slots?from=2027-10-31&days=1')).body.slots;
+  const slot = night.find((s) => s.start === '2027-10-31T00:40:00Z') || night.find((s) => s.local_time.startsWith('02:')
+    && Date.parse(s.end) > Date.parse('2027-10-31T01:00:00Z'));
+  assert.ok(slot, JSON.stringify(night.slice(0, 12)));
+  const r = await book({ office: 'kfz', start: slot.start, name: 'Nacht Eule' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const ev = parseIcs((await svc.http('GET', r.body.ics_url)).body).events[0];
+  assert.equal(ev.utc, slot.start);
+  assert.equal(ev.end_utc, slot.end);
+  assert.ok(Date.parse(ev.end_utc) > Date.parse(ev.utc), `ends after it starts: ${JSON.stringify(ev)}`);
+});
+
 test('book, look up (any spelling), cancel: the place is free again', async () => {
   const slots = (await svc.http('GET', '/api/v1/offices/kfz/slots?from=2027-02-03&days=1')).body.slots;
   const start = slots[3].start;

@@ -21,16 +21,25 @@ def describe(raw):
     cal = icalendar.Calendar.from_ical(raw)
     zones = {str(z['TZID']): z.to_tz() for z in cal.walk('VTIMEZONE')}
     events = []
+    def instant(prop):
+        # RFC 5545 3.3.5: a local time that occurs twice (clocks going back) means the first one
+        tzid = prop.params.get('TZID')
+        if tzid in zones:
+            return zones[tzid].localize(prop.dt.replace(tzinfo=None), is_dst=True)
+        return prop.dt
+
     for ev in cal.walk('VEVENT'):
         prop = ev.get('DTSTART')
         tzid = prop.params.get('TZID')
         naive = prop.dt.replace(tzinfo=None)
-        aware = zones[tzid].localize(naive) if tzid in zones else prop.dt
+        aware = instant(prop)
+        end = instant(ev.get('DTEND'))
         events.append({
             'tzid': tzid,
             'local': naive.isoformat(),
             'utc': aware.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
             'end_local': ev.get('DTEND').dt.replace(tzinfo=None).isoformat(),
+            'end_utc': end.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
             'summary': str(ev.get('SUMMARY')),
             'location': str(ev.get('LOCATION')) if ev.get('LOCATION') is not None else None,
             'url': str(ev.get('URL')) if ev.get('URL') is not None else None,

@@ -123,6 +123,34 @@ static void test_event_after_autumn_change(void)
 	g_assert_nonnull(strstr(u, "\r\nDTSTART;TZID=Europe/Berlin:20261026T090000\r\n"));
 }
 
+/* A slot in the hour that repeats on 31 October 2027 (02:30 CEST = 00:30Z, 30 minutes): its end,
+ * 01:00Z = 02:00 CET, is the second 02:00 of that night and must not read as the first one
+ * (00:00Z, before the start). Written in UTC; the start (first occurrence) stays local. */
+static void test_slot_in_repeated_hour(void)
+{
+	bb_ics_event ev = { .uid = "appt-7@x", .tzid = "Europe/Berlin", .start = utc(2027, 10, 31, 0, 30),
+		.end = utc(2027, 10, 31, 1, 0), .stamp = 0, .summary = "x" };
+	g_autoptr(GError) err = NULL;
+	g_autofree char *ics = bb_ics_render(&ev, &err);
+	g_assert_no_error(err);
+	g_autofree char *u = unfold(ics);
+	g_assert_nonnull(strstr(u, "\r\nDTSTART;TZID=Europe/Berlin:20271031T023000\r\n"));
+	g_assert_nonnull(strstr(u, "\r\nDTEND:20271031T010000Z\r\n"));
+	/* a slot wholly in the second 02:xx: both in UTC */
+	ev.start = utc(2027, 10, 31, 1, 10);
+	ev.end = utc(2027, 10, 31, 1, 30);
+	g_autofree char *ics2 = bb_ics_render(&ev, &err);
+	g_autofree char *u2 = unfold(ics2);
+	g_assert_nonnull(strstr(u2, "\r\nDTSTART:20271031T011000Z\r\n"));
+	g_assert_nonnull(strstr(u2, "\r\nDTEND:20271031T013000Z\r\n"));
+	/* the hour before the change is not affected */
+	ev.start = utc(2027, 10, 30, 23, 0);
+	ev.end = utc(2027, 10, 30, 23, 30);
+	g_autofree char *ics3 = bb_ics_render(&ev, &err);
+	g_autofree char *u3 = unfold(ics3);
+	g_assert_nonnull(strstr(u3, "\r\nDTEND;TZID=Europe/Berlin:20271031T013000\r\n"));
+}
+
 /* A zone without DST has one STANDARD observance and nothing else. */
 static void test_zone_without_dst(void)
 {
@@ -184,6 +212,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/ics/fold", test_fold);
 	g_test_add_func("/ics/event_berlin", test_event_berlin);
 	g_test_add_func("/ics/event_after_autumn_change", test_event_after_autumn_change);
+	g_test_add_func("/ics/slot_in_repeated_hour", test_slot_in_repeated_hour);
 	g_test_add_func("/ics/zone_without_dst", test_zone_without_dst);
 	g_test_add_func("/ics/cancelled", test_cancelled);
 	g_test_add_func("/ics/url", test_url);

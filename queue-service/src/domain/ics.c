@@ -99,6 +99,34 @@ static int offset_at(GTimeZone *tz, gint64 t)
 	return g_time_zone_get_offset(tz, iv);
 }
 
+/* Whether the local time of instant t is its second occurrence (the hour that repeats when the
+ * clocks go back): a local time with TZID means its first occurrence (RFC 5545 3.3.5), so such an
+ * instant must be written in UTC, or a slot ending in that hour would end before it starts. */
+static gboolean second_occurrence(GTimeZone *tz, gint64 t)
+{
+	int off = offset_at(tz, t);
+	gint64 local = t + off;
+	for (int d = -2; d <= 2; d++) {
+		int other = offset_at(tz, t + d * 3600);
+		gint64 u = local - other;
+		if (other != off && u < t && offset_at(tz, u) == other)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* DTSTART/DTEND: local time with TZID, or UTC for the second occurrence of a repeated hour. */
+static void time_prop(GString *out, const char *name, const char *tzid, GTimeZone *tz, gint64 t)
+{
+	if (second_occurrence(tz, t)) {
+		g_autofree char *utc_text = format_local(t, 0);
+		prop(out, "%s:%sZ", name, utc_text);
+		return;
+	}
+	g_autofree char *local = format_local(t, offset_at(tz, t));
+	prop(out, "%s;TZID=%s:%s", name, tzid, local);
+}
+
 /* One STANDARD or DAYLIGHT observance starting at `at` (the first instant of the new offset);
  * DTSTART is written in the local time that was in force just before (RFC 5545 §3.6.5). */
 static void observance(GString *out, GTimeZone *tz, gint64 at, int from_off)
@@ -193,10 +221,8 @@ char *bb_ics_render(const bb_ics_event *ev, GError **error)
 	text_prop(out, "UID", ev->uid);
 	g_autofree char *stamp = format_local(ev->stamp, 0);
 	prop(out, "DTSTAMP:%sZ", stamp);
-	g_autofree char *start = format_local(ev->start, offset_at(tz, ev->start));
-	g_autofree char *end = format_local(ev->end, offset_at(tz, ev->end));
-	prop(out, "DTSTART;TZID=%s:%s", ev->tzid, start);
-	prop(out, "DTEND;TZID=%s:%s", ev->tzid, end);
+	time_prop(out, "DTSTART", ev->tzid, tz, ev->start);
+	time_prop(out, "DTEND", ev->tzid, tz, ev->end);
 	prop(out, "SEQUENCE:%d", ev->sequence);
 	prop(out, "STATUS:%s", ev->cancelled ? "CANCELLED" : "CONFIRMED");
 	text_prop(out, "SUMMARY", ev->summary);
