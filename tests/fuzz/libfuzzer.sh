@@ -19,6 +19,8 @@ echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (voi
 "$CLANG" -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" 2>/dev/null || need "clang cannot link -fsanitize=fuzzer"
 
 q="$src/queue-service/src"
+# The protocol catalogue's C code, generated here as the build does (no dependency on a build dir).
+python3 "$src/protocol/generate.py" --c-header "$out/bb_protocol.h" --c-source "$out/bb_protocol.c"
 # Every service source (src/<layer>/*.c) but app/main.c (libFuzzer brings its own main).
 set --
 for f in "$q"/*/*.c; do
@@ -26,8 +28,9 @@ for f in "$q"/*/*.c; do
 done
 # shellcheck disable=SC2046
 "$CLANG" -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-DBB_SOURCE_ROOT="\"$src\"" -I"$q" \
+	-DBB_SOURCE_ROOT="\"$src\"" -I"$q" -I"$out" -I"$src/protocol" \
 	"$src/tests/fuzz/fuzz_parsers.c" "$@" \
+	"$out/bb_protocol.c" "$src/protocol/bb_text.c" "$src/protocol/bb_fields.c" \
 	$(pkg-config --cflags --libs glib-2.0 jansson libwebsockets libpq libcurl libargon2) -lm -lpthread \
 	-o "$out/fuzz_parsers"
 
