@@ -1,6 +1,6 @@
 // pg.mjs: a private PostgreSQL cluster for tests (initdb in a fresh temp dir, loopback only,
 // private socket folder, fsync off). As root the server runs as the `postgres` user.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -97,6 +97,14 @@ export class PgCluster {
       { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
     return r.stdout.trim();
+  }
+
+  /** Like psql, without blocking this process's event loop (for SQL that runs a while). */
+  psqlAsync(sql, db = 'postgres') {
+    return new Promise((resolve, reject) => {
+      execFile(bin('psql'), ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', this.url(db), '-c', sql],
+        { encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(new Error(`psql failed: ${stderr}`)) : resolve(stdout.trim())));
+    });
   }
 
   /** Creates a database and returns its URL. */
