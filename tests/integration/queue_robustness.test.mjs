@@ -109,8 +109,8 @@ test('internal: malformed messages get clear errors on a live connection', async
   const missing = await c.request('join', {});
   assert.equal(missing.error.code, 'bad_request');
   for (const op of ['leave', 'detach', 'accept']) {
-    const zero = await c.request(op, { ticket: 0 });
-    assert.equal(zero.error.code, 'not_found', op);
+    const zero = await c.request(op, { ticket: 0 });   // ids are positive (catalogue, as in the plugin)
+    assert.equal(zero.error.code, 'bad_request', op);
     const huge = await c.request(op, { ticket: 9007199254740991 });
     assert.equal(huge.error.code, 'not_found', op);
   }
@@ -118,8 +118,18 @@ test('internal: malformed messages get clear errors on a live connection', async
   assert.equal(negative.error.code, 'bad_request');
   const noOffice = await c.request('join', { office: 'nope' });
   assert.equal(noOffice.error.code, 'not_found');
+  // fields are checked against the catalogue before the session is looked up
   const badOutcome = await c.request('finish', { session: 'x', ticket: 1, outcome: 'great' });
-  assert.equal(badOutcome.error.code, 'unauthorized');
+  assert.equal(badOutcome.error.code, 'bad_request');
+  assert.equal(badOutcome.error.field, 'outcome');
+  const stranger = await c.request('finish', { session: 'x', ticket: 1, outcome: 'served' });
+  assert.equal(stranger.error.code, 'unauthorized');
+  const control = await c.request('join', { office: 'kfz', name: 'Olena\u0007' });
+  assert.equal(control.error.code, 'invalid_text');
+  assert.equal(control.error.field, 'name');
+  const ukrainian = await c.request('join', { office: 'kfz', name: 'Ї'.repeat(81) });
+  assert.equal(ukrainian.error.code, 'too_large');
+  assert.equal(ukrainian.error.max_chars, 80);
   const again = await c.request('hello', { secret: SECRET, instance: 'again' });
   assert.equal(again.error.code, 'bad_request');
   const ok = await c.call('heartbeat', { sessions: [] });

@@ -12,11 +12,15 @@
 /* Every op table the internal API serves; add another module's table here. */
 static const bb_op *const op_tables[] = {bb_ops_core, bb_ops_appointments, NULL};
 
+/* An op the catalogue knows and some table here serves; NULL for anything else. */
 static const bb_op *find_op(const char *name)
 {
+	bb_op_id id;
+	if (!bb_internal_op_find(name, &id))
+		return NULL;
 	for (int t = 0; op_tables[t]; t++)
-		for (const bb_op *op = op_tables[t]; op->name; op++)
-			if (strcmp(op->name, name) == 0)
+		for (const bb_op *op = op_tables[t]; op->id != BB_OP_N; op++)
+			if (op->id == id)
 				return op;
 	return NULL;
 }
@@ -180,7 +184,7 @@ static void handle_message(bb_app *app, bb_iconn *ic, const char *text, size_t l
 		goto out;
 	}
 	const bb_op *op = find_op(json_string_value(opname));
-	if (!ic->hello && (!op || strcmp(op->name, "hello") != 0)) {
+	if (!ic->hello && (!op || op->id != BB_OP_HELLO)) {
 		bb_err_set(err, "unauthorized", "the first request must be hello");
 		req->close_reason = "request before hello";
 		goto out;
@@ -192,9 +196,10 @@ static void handle_message(bb_app *app, bb_iconn *ic, const char *text, size_t l
 		bb_err_set(err, "unknown_op", "unknown op '%s'", shown);
 		goto out;
 	}
-	if (!bb_validate(msg, op->fields, err))
+	const bb_internal_op *spec = &bb_internal_ops[op->id];
+	if (!bb_validate_proto(msg, spec->fields, spec->n_fields, err))
 		goto out;
-	if (op->needs_clerk) {
+	if (spec->clerk) {
 		req->clerk = bb_clerk_by_session(app, json_string_value(json_object_get(msg, "session")), err);
 		if (!req->clerk)
 			goto out;

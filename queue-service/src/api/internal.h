@@ -15,6 +15,7 @@
 #define BB_INTERNAL_H
 
 #include "base/validate.h"
+#include "bb_protocol.h"
 #include "store/app.h"
 #include "store/clerks.h"
 #include "sync/notify.h"
@@ -56,10 +57,11 @@ typedef struct bb_op_req {
 	char *detach_instance;   /* the connection closed while in flight: detach after completion */
 } bb_op_req;
 
+/* Name, fields and whether `session` is needed come from the catalogue (bb_internal_ops[id],
+ * protocol/internal-api.json); a table here only says how the service runs the op. A clerk op's
+ * `session` is resolved into req->clerk before the handler. */
 struct bb_op {
-	const char *name;
-	const bb_field *fields;  /* NULL-terminated validation table */
-	gboolean needs_clerk;    /* `session` is resolved into req->clerk before the handler */
+	bb_op_id id;             /* BB_OP_N ends a table */
 	/* Fills result (an object that gets id/ok added) or err. */
 	gboolean (*handler)(bb_op_req *req, json_t *result, bb_err *err);
 	gboolean pooled;         /* the handler follows store/app.h's rules and may run on a worker */
@@ -69,7 +71,7 @@ struct bb_op {
 	void (*finish)(bb_op_req *req, json_t *result, gboolean ok, bb_err *err);
 };
 
-extern const bb_op bb_ops_core[];   /* NULL-terminated */
+extern const bb_op bb_ops_core[];   /* ended by .id = BB_OP_N */
 extern const bb_op bb_ops_appointments[];   /* ops_appointments.c */
 
 int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);

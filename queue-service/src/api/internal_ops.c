@@ -19,12 +19,6 @@
 
 /* ---- hello ---------------------------------------------------------------------------------- */
 
-static const bb_field hello_fields[] = {
-	{"secret", BB_T_STRING, TRUE, 256}, {"instance", BB_T_STRING, TRUE, 64},
-	{"boot", BB_T_STRING, FALSE, 64}, {"tickets", BB_T_INT_ARRAY, FALSE, 1000000},
-	{"consultations", BB_T_INT_ARRAY, FALSE, 1000000}, {NULL},
-};
-
 /* The ids of an optional integer array as strings (NULL-terminated; g_strfreev). */
 static char **id_strings(json_t *arr, int *n)
 {
@@ -72,12 +66,6 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 }
 
 /* ---- citizen ops ---------------------------------------------------------------------------- */
-
-static const bb_field join_fields[] = {
-	{"office", BB_T_STRING, TRUE, 32}, {"name", BB_T_STRING, FALSE, 80},
-	{"concern", BB_T_STRING, FALSE, 500}, {"resume_token", BB_T_STRING, FALSE, 128},
-	{"appointment", BB_T_STRING, FALSE, 64}, {"permit", BB_T_STRING, FALSE, 256}, {NULL},
-};
 
 /* Refuses a join with the machine-readable reason (closed + next_opening, full). */
 static gboolean check_joinable(bb_app *app, bb_office *o, bb_err *err)
@@ -218,8 +206,6 @@ static void finish_join(bb_op_req *req, json_t *res, gboolean ok, bb_err *err)
 	json_object_set_new(res, "estimate", o ? bb_estimate_json(bb_office_estimate(o, pos)) : json_null());
 }
 
-static const bb_field ticket_fields[] = {{"ticket", BB_T_INT, TRUE, 0}, {NULL}};
-
 /* Runs one state change and puts the resulting ticket (with position) into the result. */
 static gboolean apply_into(bb_op_req *req, const bb_ticket_change *ch, json_t *res, gboolean with_ticket,
 	int *clerk_out, bb_err *err)
@@ -264,34 +250,21 @@ static gboolean op_accept(bb_op_req *req, json_t *res, bb_err *err)
 
 /* ---- clerk ops ------------------------------------------------------------------------------ */
 
-static const bb_field session_fields[] = {{"session", BB_T_STRING, TRUE, 128}, {NULL}};
-
 static gboolean op_clerk_auth(bb_op_req *req, json_t *res, bb_err *err)
 {
 	json_object_set_new(res, "clerk", bb_clerk_json(req->clerk));
 	return TRUE;
 }
 
-static const bb_field presence_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"state", BB_T_STRING, TRUE, 16}, {NULL},
-};
-
 /* Clerks choose available, paused or offline; busy is set by the service (accept) only. */
 static gboolean op_presence(bb_op_req *req, json_t *res, bb_err *err)
 {
-	static const char *const allowed[] = {"available", "paused", "offline", NULL};
-	const char *state = STR(req, "state");
-	if (!g_strv_contains(allowed, state)) {
-		bb_err_set(err, "bad_request", "field 'state' must be available, paused or offline");
-		return FALSE;
-	}
+	const char *state = STR(req, "state");   /* one of presence_settable (catalogue) */
 	if (!bb_clerk_set_presence(req->app, req->clerk->id, state, err))
 		return FALSE;
 	json_object_set_new(res, "presence", json_string(state));
 	return TRUE;
 }
-
-static const bb_field heartbeat_fields[] = {{"sessions", BB_T_STRING_ARRAY, TRUE, 10000}, {NULL}};
 
 /* One statement for all sessions of a plugin instance's clerks, sent periodically by the plugin. */
 static gboolean op_heartbeat(bb_op_req *req, json_t *res, bb_err *err)
@@ -337,10 +310,6 @@ static gboolean op_call_next(bb_op_req *req, json_t *res, bb_err *err)
 	return apply_into(req, &ch, res, TRUE, NULL, err);
 }
 
-static const bb_field call_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"ticket", BB_T_INT, TRUE, 0}, {NULL},
-};
-
 /* Calls a chosen ticket (not the next one): a ticket id is required. */
 static gboolean op_call(bb_op_req *req, json_t *res, bb_err *err)
 {
@@ -353,22 +322,12 @@ static gboolean op_call(bb_op_req *req, json_t *res, bb_err *err)
 	return apply_into(req, &ch, res, TRUE, NULL, err);
 }
 
-static const bb_field finish_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"ticket", BB_T_INT, TRUE, 0},
-	{"outcome", BB_T_STRING, TRUE, 16}, {NULL},
-};
-
 /* A no-show outcome is its own transition (the ticket ends as no_show, not done); either way the
  * clerk is available again once no consultation is left. */
 static gboolean op_finish(bb_op_req *req, json_t *res, bb_err *err)
 {
-	static const char *const outcomes[] = {"served", "no_show", "forwarded", NULL};
-	const char *outcome = STR(req, "outcome");
-	if (!g_strv_contains(outcomes, outcome)) {
-		bb_err_set(err, "bad_request", "field 'outcome' must be served, no_show or forwarded");
-		return FALSE;
-	}
-	gboolean no_show = strcmp(outcome, "no_show") == 0;
+	const char *outcome = STR(req, "outcome");   /* one of outcome (catalogue) */
+	gboolean no_show = strcmp(outcome, bb_outcome_names[BB_OUTCOME_NO_SHOW]) == 0;
 	bb_ticket_change ch = {.event = no_show ? BB_EV_NO_SHOW : BB_EV_FINISH, .ticket_id = TICKET_ID(req),
 		.outcome = outcome, .offices = (const char *const *)req->clerk->offices,
 		.n_offices = req->clerk->n_offices};
@@ -376,11 +335,6 @@ static gboolean op_finish(bb_op_req *req, json_t *res, bb_err *err)
 		return FALSE;
 	return bb_clerk_release(req->app, req->clerk->id, err);
 }
-
-static const bb_field transfer_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"ticket", BB_T_INT, TRUE, 0},
-	{"office", BB_T_STRING, TRUE, 32}, {NULL},
-};
 
 /* lws thread: the target office must exist (office cache). */
 static gboolean prepare_transfer(bb_op_req *req, bb_err *err)
@@ -410,11 +364,6 @@ static gboolean op_requeue(bb_op_req *req, json_t *res, bb_err *err)
 		return FALSE;
 	return bb_clerk_release(req->app, req->clerk->id, err);
 }
-
-static const bb_field broadcast_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"office", BB_T_STRING, TRUE, 32},
-	{"text", BB_T_STRING, TRUE, 280}, {NULL},
-};
 
 /* A clerk's message to everyone waiting in an office they serve; it travels as an event so the
  * citizens on every plugin instance get it. */
@@ -446,20 +395,20 @@ static gboolean op_broadcast(bb_op_req *req, json_t *res, bb_err *err)
 #define POOLED .pooled = TRUE
 #define INLINE .pooled = FALSE
 const bb_op bb_ops_core[] = {
-	{"hello", hello_fields, FALSE, op_hello, INLINE},
-	{"join", join_fields, FALSE, op_join, POOLED, .prepare = prepare_join, .finish = finish_join},
-	{"leave", ticket_fields, FALSE, op_leave, POOLED},
-	{"detach", ticket_fields, FALSE, op_detach, POOLED},
-	{"accept", ticket_fields, FALSE, op_accept, POOLED},
-	{"clerk_auth", session_fields, TRUE, op_clerk_auth, INLINE},
-	{"presence", presence_fields, TRUE, op_presence, POOLED},
-	{"heartbeat", heartbeat_fields, FALSE, op_heartbeat, POOLED},
-	{"queue", session_fields, TRUE, op_queue, INLINE},
-	{"call_next", session_fields, TRUE, op_call_next, POOLED},
-	{"call", call_fields, TRUE, op_call, POOLED},
-	{"finish", finish_fields, TRUE, op_finish, POOLED},
-	{"transfer", transfer_fields, TRUE, op_transfer, POOLED, .prepare = prepare_transfer},
-	{"requeue", call_fields, TRUE, op_requeue, POOLED},
-	{"broadcast", broadcast_fields, TRUE, op_broadcast, INLINE},
-	{.name = NULL},
+	{BB_OP_HELLO, op_hello, INLINE},
+	{BB_OP_JOIN, op_join, POOLED, .prepare = prepare_join, .finish = finish_join},
+	{BB_OP_LEAVE, op_leave, POOLED},
+	{BB_OP_DETACH, op_detach, POOLED},
+	{BB_OP_ACCEPT, op_accept, POOLED},
+	{BB_OP_CLERK_AUTH, op_clerk_auth, INLINE},
+	{BB_OP_PRESENCE, op_presence, POOLED},
+	{BB_OP_HEARTBEAT, op_heartbeat, POOLED},
+	{BB_OP_QUEUE, op_queue, INLINE},
+	{BB_OP_CALL_NEXT, op_call_next, POOLED},
+	{BB_OP_CALL, op_call, POOLED},
+	{BB_OP_FINISH, op_finish, POOLED},
+	{BB_OP_TRANSFER, op_transfer, POOLED, .prepare = prepare_transfer},
+	{BB_OP_REQUEUE, op_requeue, POOLED},
+	{BB_OP_BROADCAST, op_broadcast, INLINE},
+	{.id = BB_OP_N},
 };

@@ -13,11 +13,7 @@ static gboolean op_appointment_no_show(bb_op_req *req, json_t *res, bb_err *err)
 	return TRUE;
 }
 
-static const bb_field no_show_fields[] = {
-	{"session", BB_T_STRING, TRUE, 128}, {"appointment", BB_T_INT, TRUE, 0}, {NULL, 0, FALSE, 0},
-};
-
 const bb_op bb_ops_appointments[] = {
-	{"appointment_no_show", no_show_fields, TRUE, op_appointment_no_show, .pooled = FALSE},
-	{.name = NULL},
+	{BB_OP_APPOINTMENT_NO_SHOW, op_appointment_no_show, .pooled = FALSE},
+	{.id = BB_OP_N},
 };

@@ -8,14 +8,15 @@
 
 #include "store/app.h"
 #include "store/clerks.h"
+#include "bb_protocol.h"
 
 /* Tickets of checked-in appointment holders get this priority (walk-ins: 0), so they are called
  * first; among themselves they are ordered by slot time (see 002_appointments.sql). */
 #define BB_APPOINTMENT_PRIORITY 50
-/* Longest accepted field values (characters). */
-#define BB_APPT_NAME_MAX 80
-#define BB_APPT_CONTACT_MAX 120
-#define BB_APPT_CONCERN_MAX 500
+/* Longest accepted field values (characters): the catalogue's limits (protocol/limits.json). */
+#define BB_APPT_NAME_MAX BB_MAX_TICKET_NAME
+#define BB_APPT_CONTACT_MAX BB_MAX_CONTACT
+#define BB_APPT_CONCERN_MAX BB_MAX_CONCERN
 /* Next free slots offered when a join is refused or a ticket expires. */
 #define BB_APPT_OFFER_SLOTS 5
 

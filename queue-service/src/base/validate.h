@@ -3,6 +3,7 @@
 #define BB_VALIDATE_H
 
 #include "base/errors.h"
+#include "bb_fields.h"
 
 typedef enum bb_field_type {
 	BB_T_STRING,
@@ -21,5 +22,10 @@ typedef struct bb_field {
 /* Checks every field of the NULL-terminated table; on failure fills err (bad_request or
  * too_large naming the field) and returns FALSE. */
 gboolean bb_validate(json_t *obj, const bb_field *fields, bb_err *err);
+
+/* Checks obj against a field table of the protocol catalogue (bb_fields_check: texts in
+ * characters by bb_text's rule, enums, arrays). On failure err carries the catalogue's code
+ * (bad_request, too_large, invalid_text) and extra {field, max_chars} as the plugin sends them. */
+gboolean bb_validate_proto(json_t *obj, const bb_proto_field *fields, int n, bb_err *err);
 
 #endif
