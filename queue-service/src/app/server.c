@@ -9,10 +9,13 @@
 #include "api/live.h"
 #include "app/janitor.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
-#define FLUSH_MS 100
-#define POLL_MS 50
+#define FLUSH_MS 100          /* backstop: a flush also runs on the loop turn after any change */
+#define LISTEN_CHECK_MS 1000  /* backstop: (re)connecting LISTEN; its socket is watched */
+#define NOTIFY_PROTOCOL "bb-notify-listen"
 #define JANITOR_MS 1000
 #define LIVE_MS 250
 
@@ -29,11 +32,13 @@ static const char *const api_mounts[] = {"/api", "/healthz", "/metrics"};
 struct bb_server {
 	bb_app *app;
 	struct lws_context *lws;
-	struct lws_protocols public_protocols[2];
+	struct lws_protocols public_protocols[3];
 	struct lws_http_mount mounts[N_MOUNTS];
 	char *mount_origins[G_N_ELEMENTS(static_dirs)];
 	lws_sorted_usec_list_t sul_flush, sul_poll, sul_janitor, sul_live;
 	guint janitor_tick;
+	struct lws *listen_wsi;      /* watches a dup of the LISTEN connection's socket */
+	guint listen_generation;     /* of the connection listen_wsi watches */
 };
 
 static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -105,11 +110,80 @@ static void on_flush(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
 }
 
+/* The flush runs on the next loop turn after a change: every change made while handling what
+ * this turn brought (a request, a batch of finished jobs) goes out in one NOTIFY, at once. */
+static void flush_soon(gpointer data)
+{
+	bb_server *srv = data;
+	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, 1);
+}
+
+/* Watches the LISTEN connection's socket in the loop, so a notification is read the moment it
+ * arrives (no polling). lws gets a dup of the socket (it closes what it adopts; libpq closes its
+ * own). A replaced connection gets a new watcher; the old one closes on its next wake-up. */
+static void watch_listen(bb_server *srv)
+{
+	guint gen;
+	int fd = bb_notify_listen_fd(srv->app, &gen);
+	if (srv->listen_wsi && srv->listen_generation == gen)
+		return;
+	if (srv->listen_wsi) {
+		lws_set_timeout(srv->listen_wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		srv->listen_wsi = NULL;
+	}
+	if (fd < 0)
+		return;
+	int copy = dup(fd);
+	if (copy < 0) {
+		bb_warn("server", "cannot watch the LISTEN socket: %s", g_strerror(errno));
+		return;
+	}
+	lws_sock_file_fd_type desc = {.filefd = copy};
+	srv->listen_wsi = lws_adopt_descriptor_vhost(lws_get_vhost_by_name(srv->lws, "public"),
+		LWS_ADOPT_RAW_FILE_DESC, desc, NOTIFY_PROTOCOL, NULL);
+	if (srv->listen_wsi)
+		srv->listen_generation = gen;   /* else lws closed the copy; the backstop tries again */
+}
+
+/* The watched LISTEN socket is readable: read the notifications (their recompute and hand-over
+ * run in the flush this schedules). A watcher of a replaced or lost connection closes itself. */
+static int notify_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+	void *in, size_t len)
+{
+	(void)user; (void)in; (void)len;
+	bb_app *app = lws_context_user(lws_get_context(wsi));
+	bb_server *srv = lws_get_protocol(wsi)->user;
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE: {
+		if (wsi != srv->listen_wsi)
+			return -1;
+		bb_notify_poll(app);
+		guint gen;
+		(void)bb_notify_listen_fd(app, &gen);
+		if (gen != srv->listen_generation) {
+			srv->listen_wsi = NULL;
+			watch_listen(srv);
+			return -1;
+		}
+		return 0;
+	}
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		if (srv->listen_wsi == wsi)
+			srv->listen_wsi = NULL;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Backstop: reconnects LISTEN after a database outage (at most once a second) and reads it
+ * should a wake-up have been missed. */
 static void on_poll(lws_sorted_usec_list_t *sul)
 {
 	bb_server *srv = lws_container_of(sul, bb_server, sul_poll);
 	bb_notify_poll(srv->app);
-	lws_sul_schedule(srv->lws, 0, &srv->sul_poll, on_poll, POLL_MS * LWS_US_PER_MS);
+	watch_listen(srv);
+	lws_sul_schedule(srv->lws, 0, &srv->sul_poll, on_poll, LISTEN_CHECK_MS * LWS_US_PER_MS);
 }
 
 static void on_janitor(lws_sorted_usec_list_t *sul)
@@ -163,6 +237,8 @@ static gboolean listen_on(bb_server *srv)
 	/* The per-session size of the public protocol is private to api/http.c: fill it in here. */
 	srv->public_protocols[0] = (struct lws_protocols){BB_HTTP_PROTOCOL, bb_http_callback,
 		bb_http_pss_size(), 4096, 0, NULL, 0};
+	srv->public_protocols[1] = (struct lws_protocols){NOTIFY_PROTOCOL, notify_protocol_callback,
+		0, 0, 0, srv, 0};
 	pub.protocols = srv->public_protocols;
 	if (!lws_create_vhost(srv->lws, &pub)) {
 		bb_error("server", "cannot listen on public http_bind=%s http_port=%d", pub.iface, pub.port);
@@ -187,6 +263,7 @@ static gboolean listen_on(bb_server *srv)
 /* Without a context only the strings are left to free. */
 static void destroy(bb_server *srv)
 {
+	bb_notify_set_wake(srv->app, NULL, NULL);
 	if (srv->lws)
 		lws_context_destroy(srv->lws);
 	for (guint i = 0; i < G_N_ELEMENTS(srv->mount_origins); i++)
@@ -208,6 +285,7 @@ bb_server *bb_server_start(bb_app *app)
 		destroy(srv);
 		return NULL;
 	}
+	bb_notify_set_wake(app, flush_soon, srv);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_poll, on_poll, 1);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_janitor, on_janitor, JANITOR_MS * LWS_US_PER_MS);

@@ -16,7 +16,34 @@ struct bb_sync {
 	json_t *pending_events;      /* events to NOTIFY on bb_event */
 	GHashTable *recompute;       /* office ids notified by any instance, recomputed next tick */
 	GPtrArray *subscribers;      /* const bb_notify_subscriber* */
+	void (*wake)(gpointer);      /* the loop's "flush on your next turn" */
+	gpointer wake_data;
+	guint listen_generation;     /* bumped when the LISTEN connection is replaced or lost */
+	gboolean flushing;           /* what a flush puts back waits for the backstop timer */
 };
+
+/* Something waits for the flush: the loop should run it soon. */
+static void wake(bb_app *app)
+{
+	if (app->sync->wake && !app->sync->flushing)
+		app->sync->wake(app->sync->wake_data);
+}
+
+void bb_notify_set_wake(bb_app *app, void (*fn)(gpointer data), gpointer data)
+{
+	if (!app->sync)
+		return;
+	app->sync->wake = fn;
+	app->sync->wake_data = data;
+}
+
+int bb_notify_listen_fd(bb_app *app, guint *generation)
+{
+	struct bb_sync *sync = app->sync;
+	if (generation)
+		*generation = sync->listen_generation;
+	return sync->listen && PQstatus(sync->listen) == CONNECTION_OK ? PQsocket(sync->listen) : -1;
+}
 
 /* Sink: the office is sent in the next flush (once, however often it changed meanwhile). */
 static void office_dirty(bb_app *app, const char *office_id)
@@ -24,6 +51,7 @@ static void office_dirty(bb_app *app, const char *office_id)
 	GHashTable *dirty = app->sync->dirty;
 	if (!g_hash_table_contains(dirty, office_id))
 		g_hash_table_add(dirty, g_strdup(office_id));
+	wake(app);
 }
 
 /* Sink: the event is sent in the next flush. Bounded: if the database stays down, new events are
@@ -35,6 +63,7 @@ static void event(bb_app *app, json_t *ev)
 		return;
 	}
 	json_array_append_new(app->sync->pending_events, ev);
+	wake(app);
 }
 
 static const bb_sink sink = {.office_dirty = office_dirty, .event = event};
@@ -168,14 +197,15 @@ static void flush_events(bb_app *app, gboolean listening)
 }
 
 /* One NOTIFY for the dirty offices (as many ids as fit one payload; the rest wait for the next
- * tick), then the events, then the recompute of everything notified since the last tick, so a
- * burst of changes costs one recompute per office and tick. */
+ * flush), then the events, then the recompute of everything notified since the last flush, so a
+ * burst of changes costs one recompute per office and loop turn. */
 void bb_notify_flush(bb_app *app)
 {
 	struct bb_sync *sync = app->sync;
 	/* Without our LISTEN connection (reconnecting after a database outage) our own notifications
 	 * would not come back: apply them locally as well. */
 	gboolean listening = sync->listen && PQstatus(sync->listen) == CONNECTION_OK;
+	sync->flushing = TRUE;
 	if (g_hash_table_size(sync->dirty) > 0) {
 		GString *ids = g_string_new(NULL);
 		GHashTableIter it;
@@ -208,6 +238,7 @@ void bb_notify_flush(bb_app *app)
 		bb_notify_offices_changed(app, (const char *const *)ids, (int)n);
 		g_hash_table_remove_all(sync->recompute);
 	}
+	sync->flushing = FALSE;
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
@@ -269,6 +300,7 @@ static void on_offices(bb_app *app, const char *payload)
 	for (int i = 0; i < n; i++)
 		if (!g_hash_table_contains(sync->recompute, ids[i]))
 			g_hash_table_add(sync->recompute, g_strdup(ids[i]));
+	wake(app);
 }
 
 /* (Re)connects the LISTEN connection; after a reconnect everything is recomputed because
@@ -285,6 +317,7 @@ static gboolean ensure_listen(bb_app *app)
 	if (sync->listen)
 		PQfinish(sync->listen);
 	sync->listen = bb_db_connect_raw(app->cfg.database_url, app->cfg.db_timeout_ms);
+	sync->listen_generation++;
 	if (!sync->listen)
 		return FALSE;
 	PGresult *r = PQexec(sync->listen, "LISTEN bb_office; LISTEN bb_event; LISTEN bb_config");
@@ -316,6 +349,7 @@ void bb_notify_poll(bb_app *app)
 		bb_warn("notify", "listen connection lost");
 		PQfinish(sync->listen);
 		sync->listen = NULL;
+		sync->listen_generation++;
 		return;
 	}
 	PGnotify *n;
