@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #define FLUSH_MS 100          /* backstop: a flush also runs on the loop turn after any change */
+#define FLUSH_GAP_US 10000    /* ... but at most one per 10 ms: under load the recompute of an
+                               * office is paid per flush, not per change */
 #define LISTEN_CHECK_MS 1000  /* backstop: (re)connecting LISTEN; its socket is watched */
 #define NOTIFY_PROTOCOL "bb-notify-listen"
 #define JANITOR_MS 1000
@@ -37,6 +39,7 @@ struct bb_server {
 	char *mount_origins[G_N_ELEMENTS(static_dirs)];
 	lws_sorted_usec_list_t sul_flush, sul_poll, sul_janitor, sul_live;
 	guint janitor_tick;
+	gint64 last_flush_us;        /* monotonic time of the last flush */
 	struct lws *listen_wsi;      /* watches a dup of the LISTEN connection's socket */
 	guint listen_generation;     /* of the connection listen_wsi watches */
 };
@@ -106,16 +109,20 @@ static void on_flush(lws_sorted_usec_list_t *sul)
 	/* Finished jobs are dispatched on the wake-up of lws_cancel_service(); this is only a
 	 * backstop so that a missed wake-up costs at most one flush period. */
 	bb_pool_dispatch(srv->app->pool);
+	srv->last_flush_us = g_get_monotonic_time();
 	bb_notify_flush(srv->app);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);
 }
 
 /* The flush runs on the next loop turn after a change: every change made while handling what
- * this turn brought (a request, a batch of finished jobs) goes out in one NOTIFY, at once. */
+ * this turn brought (a request, a batch of finished jobs) goes out in one NOTIFY, at once when
+ * the service is quiet. Under load flushes keep FLUSH_GAP_US apart, so many changes share one
+ * NOTIFY and one recompute per office. */
 static void flush_soon(gpointer data)
 {
 	bb_server *srv = data;
-	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, 1);
+	gint64 wait = srv->last_flush_us + FLUSH_GAP_US - g_get_monotonic_time();
+	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, (lws_usec_t)MAX(wait, 1));
 }
 
 /* Watches the LISTEN connection's socket in the loop, so a notification is read the moment it
