@@ -116,7 +116,7 @@ static void queue_shown(bb_request *rq, const bb_qc_reply *reply) {
 	}
 	json_t *offices = json_object_get(reply->body, "offices");
 	g_atomic_int_set(&rq->session->queue_live, 1);
-	bb_reply(rq, BB_JEV_QUEUE, json_pack("{sO}", "offices", offices ? offices : json_array()), NULL);
+	bb_reply(rq, BB_JEV_QUEUE, json_pack("{so}", "offices", offices ? json_incref(offices) : json_array()), NULL);
 	bb_request_done(rq);
 }
 
