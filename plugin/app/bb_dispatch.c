@@ -17,6 +17,15 @@ static void handle_gone(bb_session *s) {
 	bb_consultation_forget_media(s);
 }
 
+/* A handle's PeerConnection ended (hangup_media): a clerk's that ended on its own takes its
+ * unanswered call with it; then the consultation sees to its sides (bb_consultation_pc_ended). */
+static void media_hangup(bb_session *s) {
+	gboolean requested = bb_session_pc_ended(s);
+	if(!requested && bb_session_role(s) == BB_ROLE_CLERK)
+		bb_clerk_pc_lost(s);
+	bb_consultation_pc_ended(s, requested);
+}
+
 void bb_dispatch_tick(gint64 now_us) {
 	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
 	for(guint i = 0; i < clerks->len; i++) {
@@ -43,7 +52,7 @@ void bb_dispatch(bb_work *w) {
 		handle_gone(w->session);
 		break;
 	case BB_WORK_MEDIA_HANGUP:
-		bb_consultation_pc_ended(w->session, bb_session_pc_ended(w->session));
+		media_hangup(w->session);
 		break;
 	case BB_WORK_QUEUE_DOWN:
 		bb_events_queue_down();
