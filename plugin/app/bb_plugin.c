@@ -1,11 +1,10 @@
 /* bb_plugin.c: the Janus plugin table (create), init/destroy, the handler thread, and the
  * wiring of the layers below (queue client hooks, admin API). */
-#include "consultation/bb_consultation.h"
+#include "app/bb_dispatch.h"
 #include "consultation/bb_media.h"
 #include "core/bb_context.h"
 #include "core/bb_work.h"
 #include "queue/bb_queue_client.h"
-#include "requests/bb_events.h"
 #include "requests/bb_request.h"
 #include "session/bb_session.h"
 
@@ -67,36 +66,13 @@ static gboolean ready(void) {
 	return g_atomic_int_get(&bb_ctx.initialized) && !g_atomic_int_get(&bb_ctx.stopping);
 }
 
-/* The handle is gone for good: whatever it took part in ends (bb_citizen_gone, bb_clerk_gone),
- * its waiting requests are dropped, and its media peer released (its loop thread has stopped). */
-static void handle_gone(bb_session *s) {
-	bb_request_drop_backlog(s);
-	if(bb_session_role(s) == BB_ROLE_CLERK)
-		bb_clerk_gone(s);
-	else
-		bb_citizen_gone(s);
-	(void)bb_session_set_state(s, BB_STATE_GONE);
-	bb_consultation_forget_media(s);
-}
-
-/* About once a second: the consultations' dead-media watch. */
-static void tick(gint64 now_us) {
-	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
-	for(guint i = 0; i < clerks->len; i++) {
-		bb_session *clerk = g_ptr_array_index(clerks, i);
-		if(clerk->consultation)
-			bb_consultation_watch(clerk->consultation, now_us);
-	}
-	g_ptr_array_free(clerks, TRUE);
-}
-
 /* One thread runs all signalling in arrival order; see the thread notes in core/bb_context.h. */
 static gpointer handler_thread(gpointer data) {
 	gint64 next_tick = g_get_monotonic_time() + G_USEC_PER_SEC;
 	while(TRUE) {
 		gint64 now = g_get_monotonic_time();
 		if(now >= next_tick) {
-			tick(now);
+			bb_dispatch_tick(now);
 			next_tick = now + G_USEC_PER_SEC;
 		}
 		bb_work *w = bb_work_pop(MAX(next_tick - now, 1000));
@@ -106,33 +82,7 @@ static gpointer handler_thread(gpointer data) {
 			bb_work_free(w);
 			break;
 		}
-		switch(w->type) {
-		case BB_WORK_MESSAGE:
-			bb_request_submit(w);   /* takes the work item over */
-			continue;
-		case BB_WORK_CLOSURE:
-			w->run(w->payload);
-			w->drop = NULL;         /* ran: the payload belongs to the continuation now */
-			break;
-		case BB_WORK_QUEUE_EVENT:
-			bb_events_dispatch(w->message);
-			break;
-		case BB_WORK_HANDLE_GONE:
-			handle_gone(w->session);
-			break;
-		case BB_WORK_MEDIA_HANGUP:
-			bb_consultation_pc_ended(w->session, bb_session_pc_ended(w->session));
-			break;
-		case BB_WORK_QUEUE_DOWN:
-			bb_events_queue_down();
-			break;
-		case BB_WORK_QUEUE_UP:
-			bb_events_queue_up();
-			break;
-		default:
-			break;
-		}
-		bb_work_free(w);
+		bb_dispatch(w);
 	}
 	return NULL;
 }

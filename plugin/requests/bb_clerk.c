@@ -116,7 +116,7 @@ static void queue_shown(bb_request *rq, const bb_qc_reply *reply) {
 	}
 	json_t *offices = json_object_get(reply->body, "offices");
 	g_atomic_int_set(&rq->session->queue_live, 1);
-	bb_reply(rq, BB_JEV_QUEUE, json_pack("{sO}", "offices", offices ? offices : json_array()), NULL);
+	bb_reply(rq, BB_JEV_QUEUE, json_pack("{so}", "offices", offices ? json_incref(offices) : json_array()), NULL);
 	bb_request_done(rq);
 }
 
@@ -217,6 +217,22 @@ void bb_clerk_call(bb_request *rq) {
 			ticket_claimed);
 }
 
+/* A call not answered yet ends: both sides hear `hangup` (hangup_reason; not `by`), the clerk is
+ * free again and the ticket goes back to the waiting room, where the citizen keeps its place
+ * (`requeued` with requeue_reason). */
+static void withdraw_call(bb_session *clerk, bb_consultation *c, const char *hangup_reason,
+		const char *requeue_reason, bb_session *by) {
+	bb_consultation_ref(c);
+	bb_session *citizen = bb_session_ref(c->citizen);
+	bb_consultation_close(c, hangup_reason, by);
+	(void)bb_session_set_state(clerk, BB_STATE_IDLE);
+	if(!bb_session_gone(citizen) && bb_session_state(citizen) == BB_STATE_CALLED)
+		(void)bb_session_set_state(citizen, BB_STATE_WAITING);
+	bb_clerk_give_back(clerk, c->ticket_id, citizen, requeue_reason, FALSE);
+	bb_session_unref(citizen);
+	bb_consultation_unref(c);
+}
+
 /* Withdraws a call or ends a consultation's media; a withdrawn citizen keeps its place. */
 void bb_clerk_hangup(bb_request *rq) {
 	bb_session *s = rq->session;
@@ -225,21 +241,22 @@ void bb_clerk_hangup(bb_request *rq) {
 		bb_request_refuse(rq, BB_E_INVALID_STATE, "no call or consultation running");
 		return;
 	}
-	if(c->state == BB_CONSULTATION_STATE_STARTED) {
+	if(c->state == BB_CONSULTATION_STATE_STARTED)
 		bb_consultation_end_media(c, "clerk", s);
-	} else {
-		bb_consultation_ref(c);
-		bb_session *citizen = bb_session_ref(c->citizen);
-		bb_consultation_close(c, "withdrawn", s);
-		(void)bb_session_set_state(s, BB_STATE_IDLE);
-		if(!bb_session_gone(citizen) && bb_session_state(citizen) == BB_STATE_CALLED)
-			(void)bb_session_set_state(citizen, BB_STATE_WAITING);
-		bb_clerk_give_back(s, c->ticket_id, citizen, "withdrawn", FALSE);
-		bb_session_unref(citizen);
-		bb_consultation_unref(c);
-	}
+	else
+		withdraw_call(s, c, "withdrawn", "withdrawn", s);
 	bb_reply(rq, BB_JEV_HUNGUP, NULL, NULL);
 	bb_request_done(rq);
+}
+
+/* Why: the call's offer is the clerk's PeerConnection. Should it end on its own before the
+ * citizen answered (a core-level hangup from the console, ICE or DTLS failure), an answer could
+ * only start a consultation without the clerk's media; the call cannot be connected any more. */
+void bb_clerk_pc_lost(bb_session *clerk) {
+	bb_consultation *c = clerk->consultation;
+	/* a handle going away ends its call through bb_clerk_gone (reason clerk_gone) */
+	if(c && c->clerk == clerk && c->state == BB_CONSULTATION_STATE_CALLING && !bb_session_gone(clerk))
+		withdraw_call(clerk, c, "closed", "call_failed", NULL);
 }
 
 /* ---- finish, transfer, requeue ------------------------------------------------------------- */

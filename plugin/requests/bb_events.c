@@ -236,7 +236,7 @@ static void snapshot_done(const bb_qc_reply *reply, gpointer data) {
 	bb_session *clerk = data;
 	if(reply->ok && alive(clerk)) {
 		json_t *offices = json_object_get(reply->body, "offices");
-		bb_push(clerk, BB_JEV_QUEUE, json_pack("{sO}", "offices", offices ? offices : json_array()), NULL);
+		bb_push(clerk, BB_JEV_QUEUE, json_pack("{so}", "offices", offices ? json_incref(offices) : json_array()), NULL);
 	}
 	bb_session_unref(clerk);
 }

@@ -81,15 +81,23 @@ static bb_error_code check_jsep(bb_request *rq, char *why, size_t why_len) {
 	return BB_E_NONE;
 }
 
+/* Whether a request's JSEP is an offer that started a PeerConnection. On a handle that already
+ * has one (a running consultation's, or the clerk's call still waiting for the citizen) an offer
+ * only renegotiates it: a refused request must leave that PeerConnection alone, as closing it
+ * would end the media of a consultation that still counts as started. */
+static gboolean offer_starts_pc(bb_session *s, json_t *jsep) {
+	const char *type = json_string_value(json_object_get(jsep, "type"));
+	return type && strcmp(type, "offer") == 0 && !s->has_pc;
+}
+
 /* Validation, role check, dispatch. The handler (or its last step) calls bb_request_done. */
 static void run(bb_request *rq) {
 	bb_session *s = rq->session;
 	s->busy = TRUE;
 	g_atomic_int_inc(&bb_ctx.requests_handled);
-	/* Janus built (or renegotiated) a PeerConnection from an offer before we saw it: if this
-	 * request fails, bb_reply_error closes it, so the handle is never left half-built. */
-	const char *jsep_type = json_string_value(json_object_get(rq->jsep, "type"));
-	if(jsep_type && strcmp(jsep_type, "offer") == 0) {
+	/* Janus built a PeerConnection from an offer before we saw it: if this request fails,
+	 * bb_reply_error closes it, so the handle is never left half-built. */
+	if(offer_starts_pc(s, rq->jsep)) {
 		rq->offered = TRUE;
 		bb_session_pc_started(s);
 	}
@@ -162,8 +170,7 @@ void bb_request_submit(bb_work *w) {
 		if((int)g_queue_get_length(&s->backlog) >= bb_ctx.settings.request_backlog) {
 			/* a handle flooding us gets refused, in order of arrival, without waiting */
 			bb_request over = { .session = s, .transaction = w->transaction, .body = w->message };
-			const char *type = json_string_value(json_object_get(w->jsep, "type"));
-			if(type && strcmp(type, "offer") == 0) {
+			if(offer_starts_pc(s, w->jsep)) {
 				over.offered = TRUE;
 				bb_session_pc_started(s);
 			}

@@ -55,6 +55,9 @@ void bb_clerk_renegotiate(bb_request *rq);
  * ends, its ticket goes to the grace period or back to the waiting room. */
 void bb_citizen_gone(bb_session *s);
 void bb_clerk_gone(bb_session *s);
+/* The clerk's PeerConnection ended without the plugin asking (requests/bb_clerk.c): a call the
+ * citizen has not answered yet is withdrawn (`hangup` closed, the ticket `requeued` call_failed). */
+void bb_clerk_pc_lost(bb_session *clerk);
 /* The clerk's ticket goes back to the waiting room (withdrawn call, clerk gone, failed offer);
  * the citizen, if still here, hears its place (`requeued` with `reason`). detach_after: the
  * citizen's handle is gone, so its grace period starts once the ticket waits again. */

@@ -1,6 +1,7 @@
 /* fuzz_parsers.c: libFuzzer target for the queue service's pure input parsers: the request
- * validation tables (base/validate.c) fed with Jansson-parsed JSON, and the `--hours` syntax
- * (bb_cli_parse_hours) whose result drives the opening-hours engine (domain/hours.c).
+ * validation (base/validate.c, the catalogue's field table of every op) fed with Jansson-parsed
+ * JSON, and the `--hours` syntax (bb_cli_parse_hours) whose result drives the opening-hours
+ * engine (domain/hours.c).
  *
  * The first input byte picks the target; the rest is the payload. Built and run by libfuzzer.sh. */
 #include "app/cli.h"
@@ -11,8 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Runs every op table's field checks on one parsed document, as api/internal.c would before an op
- * runs; a failed check must leave a well-formed, serialisable error. */
+/* Runs every op's catalogue field checks on one parsed document, as api/internal.c does before
+ * an op runs; a failed check must leave a well-formed, serialisable error. */
 static void fuzz_validate(const uint8_t *data, size_t size)
 {
 	json_error_t jerr;
@@ -21,9 +22,10 @@ static void fuzz_validate(const uint8_t *data, size_t size)
 		return;
 	const bb_op *const tables[] = {bb_ops_core, bb_ops_appointments, NULL};
 	for (int t = 0; tables[t]; t++) {
-		for (const bb_op *op = tables[t]; op->name; op++) {
+		for (const bb_op *op = tables[t]; op->id != BB_OP_N; op++) {
+			const bb_internal_op *spec = &bb_internal_ops[op->id];
 			bb_err err = {0};
-			gboolean ok = bb_validate(msg, op->fields, &err);
+			gboolean ok = bb_validate_proto(msg, spec->fields, spec->n_fields, &err);
 			if (ok != (err.code == NULL))
 				__builtin_trap();   /* result and error must agree */
 			if (!ok) {

@@ -151,6 +151,25 @@ test('a renegotiation the citizen never answers is refused when the consultation
   await cleanup(c, k);
 });
 
+test('a refused request carrying an offer during a consultation leaves the PeerConnection alone', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await consult(c, k);
+  // the offer renegotiates the clerk's running PeerConnection; refusing the request must not close
+  // it (the consultation would go on without media; found by tests/fuzz/fuzz_plugin.c)
+  const r = await k.request({ request: 'queue' }, fakeOffer());
+  assertError(r, 4701, 'queue');
+  assert.equal(r.data.pc_closed, undefined, JSON.stringify(r.data));
+  await sleep(2000 * SLOW);   // Janus's close would have arrived within about a second
+  assert.equal(k.events.some((e) => e.janus === 'hangup'), false, 'the clerk\'s PeerConnection was closed');
+  assert.equal(c.has('hangup'), false);
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  await k.request({ request: 'finish', outcome: 'served' });
+  await c.next((e) => e.janus === 'hangup');
+  await k.next((e) => e.janus === 'hangup');
+  await cleanup(c, k);
+});
+
 test('dead media: a side that sends nothing is reported to both as stalled', async () => {
   const c = await citizen();
   const k = await clerk();
