@@ -166,8 +166,10 @@ static void on_expired(json_t *event) {
 }
 
 /* The service put a ticket whose consultation it believed lost back at the front of the queue
- * (crash recovery). Should this node still hold that consultation, it ends here too, and the
- * citizen, if attached, hears its place. */
+ * (crash recovery, or the citizen resumed it on a new handle). Should this node still hold that
+ * consultation, it ends here too, and the citizen, if attached, hears its place. A clerk who was
+ * wrapping up (the media had ended already, so closing tells nobody) hears it as well: the ticket
+ * is no longer theirs to finish. */
 static void on_recovered(json_t *event) {
 	json_t *id = json_object_get(event, "ticket");
 	if(!json_is_integer(id))
@@ -176,7 +178,10 @@ static void on_recovered(json_t *event) {
 	bb_consultation *c = consultation_of(ticket_id);
 	if(c) {
 		bb_session *clerk = bb_session_ref(c->clerk);
+		gboolean wrapping_up = c->state == BB_CONSULTATION_STATE_ENDED;
 		bb_consultation_close(c, "recovered", NULL);
+		if(wrapping_up)
+			bb_push(clerk, BB_JEV_HANGUP, json_pack("{ss}", "reason", "recovered"), NULL);
 		(void)bb_session_set_state(clerk, BB_STATE_IDLE);
 		bb_session_unref(clerk);
 		bb_consultation_unref(c);

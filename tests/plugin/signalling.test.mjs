@@ -192,6 +192,32 @@ test('dead media: a side that sends nothing is reported to both as stalled', asy
   await cleanup(c, k);
 });
 
+test('a citizen back on a new handle while the clerk wraps up keeps the ticket; the clerk hears recovered', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await consult(c, k);
+  // the citizen's handle goes away in the consultation (e.g. Janus's session timeout during an
+  // outage): the media ends, the clerk keeps the ticket for the wrap-up
+  await c.detach();
+  // (Janus closes the handle's PeerConnection before it destroys the handle)
+  assert.ok(['closed', 'citizen_gone'].includes((await k.event('hangup')).data.reason));
+  // back online, the citizen resumes the ticket: the queue service recovers it, and the clerk,
+  // who was wrapping up, hears that it is no longer theirs
+  const b = await client.attach();
+  try {
+    const r = await b.request({ request: 'join', office: stack.queue.office, resume_token: c.resumeToken });
+    assert.equal(r.data.buergerbuero, 'joined', JSON.stringify(r.data));
+    assert.equal(r.data.resumed, true, JSON.stringify(r.data));
+    assert.equal(r.data.ticket.number, c.ticket.number);
+    assert.equal((await k.event('hangup')).data.reason, 'recovered');
+    assert.equal((await k.request({ request: 'finish', outcome: 'served' })).data.buergerbuero, 'error');
+  } finally {
+    // a waiting ticket left behind would be the next test's call_next
+    await b.request({ request: 'leave' }).catch(() => {});
+    await cleanup(b, k);
+  }
+});
+
 test('clerk hangup, requeue and transfer put the citizen back', async () => {
   const c = await citizen();
   const k = await clerk();

@@ -1,8 +1,13 @@
-// Console in-call panel: citizen video, self view, chat, mute, screen share, finish/transfer/requeue.
+// Console in-call panel: citizen video, self view, chat, mute, screen share, finish/transfer/requeue,
+// and while media does not arrive a notice with "Neu verbinden" and "Gespräch beenden".
 import { h, replace } from '../widget/dom.js';
 import { chatPanel } from '../widget/chat-panel.js';
 import { localized } from '../widget/format.js';
 import { LISTS } from '../widget/protocol.js';
+
+const RECONNECT_TEXT = {
+  running: 'console.media.reconnecting', sent: 'console.media.reconnectSent', failed: 'console.media.reconnectFailed'
+};
 
 export function callPanel({ t, state, actions }) {
   let ticket = state.ticket || {};
@@ -55,8 +60,18 @@ export function callPanel({ t, state, actions }) {
   const callState = h('p', { role: 'status', class: 'hint' });
   const who = h('p', { class: 'who-called' });
 
+  // Media trouble: the live regions are in the page from the start (so screen readers announce
+  // what is written into them), empty and invisible while the media flows.
+  const mediaNotice = h('p', { role: 'status', class: 'status media-notice', id: 'media-notice' });
+  const reconnectState = h('p', { role: 'status', class: 'hint', id: 'media-reconnect-state' });
+  const reconnectBtn = h('button', { type: 'button', id: 'media-reconnect', onclick: actions.reconnectMedia }, t('console.media.reconnect'));
+  const endBtn = h('button', { type: 'button', class: 'danger', id: 'media-end', onclick: actions.hangup }, t('console.media.end'));
+  const troubleActions = h('div', { class: 'actions', id: 'media-actions', hidden: true }, reconnectBtn, endBtn);
+  let trouble = false;
+  let ended = false;
+
   const el = h('section', { class: 'card', id: 'call-panel', 'aria-labelledby': 'call-h' },
-    heading, who, callState,
+    heading, who, callState, mediaNotice, troubleActions, reconnectState,
     h('div', { class: 'stage' }, remoteVideo, selfVideo, remoteAudio),
     h('div', { class: 'actions' }, mute, screen,
       h('button', { type: 'button', class: 'danger', id: 'hangup', onclick: actions.hangup }, t('call.hangup'))),
@@ -76,6 +91,33 @@ export function callPanel({ t, state, actions }) {
   }
   setHeading();
 
+  // The other side's media first: that is what the clerk can act on (the widget restarts its own
+  // side; "Neu verbinden" restarts ours and makes the widget restart its side too).
+  function showMedia({ citizen, own }) {
+    if (ended) return;
+    const text = citizen ? t('console.media.citizen', { number: ticket.number || '' }) : own ? t('console.media.own') : '';
+    if (!text) {
+      if (trouble) callState.textContent = t('console.media.back');
+      clearTrouble('#call-h');
+      return;
+    }
+    trouble = true;
+    if (mediaNotice.textContent !== text) mediaNotice.textContent = text;
+    troubleActions.hidden = false;
+    if (callState.textContent === t('console.media.back')) callState.textContent = '';
+  }
+
+  // The buttons go away: a keyboard user on one of them lands on `focusTarget`, not on <body>.
+  function clearTrouble(focusTarget) {
+    const hadFocus = troubleActions.contains(document.activeElement);
+    trouble = false;
+    mediaNotice.textContent = '';
+    reconnectState.textContent = '';
+    troubleActions.hidden = true;
+    const target = hadFocus && el.querySelector(focusTarget);
+    if (target) target.focus();
+  }
+
   return {
     el,
     update(d) {
@@ -87,7 +129,13 @@ export function callPanel({ t, state, actions }) {
         remoteAudio.play().catch(() => {});
       }
       if (d.webrtc === true) callState.textContent = '';
-      if (d.ended) callState.textContent = t('console.ended');
+      if (d.media) showMedia(d.media);
+      if (d.reconnect) reconnectState.textContent = t(RECONNECT_TEXT[d.reconnect]);
+      if (d.ended) {
+        ended = true;
+        callState.textContent = t('console.ended');
+        clearTrouble('#finish');
+      }
       if (d.data) chat.receive(d.data);
     },
     destroy() { if (screenTrack) screenTrack.stop(); chat.destroy(); }

@@ -7,6 +7,7 @@ import { PluginSession, JanusRequestError } from '../widget/janus-glue.js';
 import { LISTS } from '../widget/protocol.js';
 import { errorText } from '../widget/errors.js';
 import { Backoff } from '../widget/backoff.js';
+import { IceRecovery } from '../widget/ice-recovery.js';
 import { chime, notify, askNotifications, unlockAudio } from '../widget/alerts.js';
 import { queuePanel, appointmentsPanel, broadcastPanel, countWaiting } from './queue-view.js';
 import { callPanel } from './call-panel.js';
@@ -37,7 +38,9 @@ const top = document.getElementById('top-actions');
 const state = {
   phase: 'login', token: null, clerk: null, session: null, offices: [], allOffices: [],
   selected: null, ticket: null, stream: null, remote: null, presence: 'available', sound: true,
-  message: '', lastWaiting: 0, backoff: new Backoff(1000, 15000), call: null
+  message: '', lastWaiting: 0, backoff: new Backoff(1000, 15000), call: null,
+  // media trouble in the consultation: the plugin's `media` per side, our own ICE recovery
+  media: { citizen: false, clerk: false, own: false }, recovery: null
 };
 
 // The single state-change function: validates the transition and re-renders.
@@ -54,6 +57,7 @@ function setPhase(next, changes = {}) {
 }
 
 function endMedia() {
+  stopRecovery();
   if (state.call) state.call.destroy();
   state.call = null;
   if (state.stream) state.stream.getTracks().forEach((x) => x.stop());
@@ -150,6 +154,7 @@ const events = {
   arrival: (d) => arrival(d),
   accepted: (d, jsep) => accepted(jsep),
   hangup: (d) => mediaEnded(String(d.reason || '')),
+  media: (d) => mediaState(d),
   no_show: (d) => ticketGone('console.noShowCall', d),
   expired: (d) => ticketGone('console.expired', d),
   queue_unavailable: () => say(t('err.queue_unavailable')),
@@ -164,6 +169,7 @@ const TICKET_GONE = new Set(['no_show', 'expired', 'recovered']);
 // Why: a call that had not started yet ends with any hangup (the ticket went back to the waiting
 // room); a consultation ends its media and waits for the clerk's decision.
 function mediaEnded(reason) {
+  stopRecovery();
   const text = t(`console.hangup.${reason}`);
   if (state.phase === 'calling' || TICKET_GONE.has(reason)) {
     if (reason === 'no_show' || reason === 'expired') return;   // their event follows and says more
@@ -202,6 +208,7 @@ async function connect(token) {
     onRemoteTrack: (track, on) => remoteTrack(track, on),
     onData: (text) => { if (state.call) state.call.update({ data: text }); },
     onWebrtc: (up) => { if (state.call) state.call.update({ webrtc: up }); },
+    onIce: (ice) => { if (state.recovery && state.session === session) state.recovery.ice(ice); },
     onLost: () => { if (state.session === session) reconnect(); }
   });
   state.session = session;
@@ -354,11 +361,100 @@ async function accepted(jsep) {
   try {
     await state.session.remoteJsep(jsep);
     setPhase('in_call', { message: t('console.inCall', { number: (state.ticket && state.ticket.number) || '' }) });
+    startRecovery();
   } catch (err) {
     // our side cannot take the citizen's answer: end the media, keep the ticket for the wrap-up
     setPhase('in_call', { message: `${t('console.hangup.closed')} ${t('console.wrapUp')}` });
     if (state.call) state.call.update({ ended: true });
     state.session.request({ request: 'hangup' }).catch(() => {});
+  }
+}
+
+// ---- media trouble (docs/web-client.md "Media trouble") ---------------------------------------
+
+const RENEGOTIATE_TRIES = 3;
+
+// In a consultation whose media still runs (the recovery lives exactly that long).
+function mediaRunning(session) {
+  return session === state.session && state.phase === 'in_call' && state.recovery !== null;
+}
+
+function startRecovery() {
+  stopRecovery();
+  const session = state.session;
+  const pc = session.peerConnection();
+  state.recovery = new IceRecovery({
+    ice: pc ? pc.iceConnectionState : 'new',
+    restart: () => restartIce(session),
+    giveUp: () => gaveUp(session),
+    onChange: (trouble) => { state.media.own = trouble; showMedia(); }
+  });
+}
+
+function stopRecovery() {
+  if (state.recovery) state.recovery.stop();
+  state.recovery = null;
+  state.media = { citizen: false, clerk: false, own: false };
+}
+
+// The plugin's word on whose media arrives (`side`): our own restarts ICE from here; the citizen's
+// is shown with "Neu verbinden" / "Gespräch beenden" (the widget restarts its own side).
+function mediaState(d) {
+  if (state.phase !== 'in_call' || !state.recovery || (d.side !== 'citizen' && d.side !== 'clerk')) return;
+  const stalled = d.state === 'stalled';
+  state.media[d.side] = stalled;
+  if (d.side === 'clerk') state.recovery.mediaStalled(stalled);
+  showMedia();
+}
+
+function showMedia() {
+  if (state.call) {
+    state.call.update({ media: { citizen: state.media.citizen, own: state.media.own || state.media.clerk } });
+  }
+}
+
+// One ICE restart of the clerk's PeerConnection: a new offer with fresh ICE credentials as a
+// renegotiation; the plugin passes it on to the citizen, whose answer comes back here. The plugin
+// refuses it while the citizen's own restart runs (`invalid_state`, a second or less): roll our
+// unanswered offer back and offer again shortly (the Janus core took the refused offer already).
+async function restartIce(session) {
+  for (let attempt = 1; ; attempt += 1) {
+    if (!mediaRunning(session)) throw new Error('consultation over');
+    const jsep = await session.offer([], { iceRestart: true });
+    try {
+      const { jsep: answer } = await session.request({ request: 'renegotiate' }, jsep);
+      if (answer && mediaRunning(session)) await session.remoteJsep(answer);
+      return;
+    } catch (err) {
+      const pc = session.peerConnection();
+      if (pc && pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' }).catch(() => {});
+      if (!(err instanceof JanusRequestError) || err.code !== 'invalid_state' || attempt >= RENEGOTIATE_TRIES) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+// Our ICE stayed down through every restart: end our media (Janus closes the PeerConnection and
+// tells the citizen `closed`); the clerk wraps up as after any other end of the media.
+function gaveUp(session) {
+  if (!mediaRunning(session)) return;
+  stopRecovery();
+  session.hangupMedia();
+  say(`${t('console.hangup.closed')} ${t('console.wrapUp')}`);
+  if (state.call) state.call.update({ ended: true });
+}
+
+// "Neu verbinden": one restart of our side now; the citizen's widget follows the renegotiation
+// with its own ICE restart while its media does not arrive.
+async function reconnectMedia() {
+  if (!state.recovery || !state.call) return;
+  state.call.update({ reconnect: 'running' });
+  try {
+    await state.recovery.now();
+    if (state.call) state.call.update({ reconnect: 'sent' });
+  } catch (err) {
+    console.warn('console: reconnect failed', err);
+    if (state.call) state.call.update({ reconnect: 'failed' });
   }
 }
 
@@ -394,6 +490,7 @@ async function hangup() {
   if (calling && state.phase === 'calling') {
     callEnded(t('console.withdrawn', { number: (state.ticket && state.ticket.number) || '' }));
   } else if (state.phase === 'in_call') {
+    stopRecovery();
     say(`${t('console.hangup.clerk')} ${t('console.wrapUp')}`);
     if (state.call) state.call.update({ ended: true });
   }
@@ -410,6 +507,7 @@ const actions = {
   transfer: (office) => endWith({ request: 'transfer', office }, 'console.transferred'),
   requeue: () => endWith({ request: 'requeue' }, 'console.requeuedDone'),
   hangup: () => hangup(),
+  reconnectMedia: () => reconnectMedia(),
   broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
   appointmentNoShow: (id) => markNoShow(id),
   sendData: (text) => state.session.sendData(text),

@@ -3,6 +3,7 @@
 import { api } from './api.js';
 import { PluginSession, JanusRequestError } from './janus-glue.js';
 import { Backoff } from './backoff.js';
+import { IceRecovery } from './ice-recovery.js';
 import { openDevices, stopStream } from './media.js';
 import { chime, setTitle, restoreTitle, notify, unlockAudio } from './alerts.js';
 
@@ -44,6 +45,8 @@ export class CitizenFlow {
     this.media = { stream: null, remote: new MediaStream(), audioOnly: false };
     this.pendingCall = null;
     this.inConsultation = false;
+    this.gaveUpCall = false;      // our side ended the media after failed ICE restarts
+    this.stalled = { citizen: false, clerk: false };
     this.onVisible = () => this.visibilityChanged();
     document.addEventListener('visibilitychange', this.onVisible);
     this.events = {
@@ -53,6 +56,7 @@ export class CitizenFlow {
       called: (d, jsep) => this.called(d, jsep),
       renegotiate: (d, jsep) => this.renegotiate(jsep),
       consultation: (d) => { if (d.state === 'started') this.started(); },
+      media: (d) => this.mediaState(d),
       hangup: (d) => this.mediaEnded(String(d.reason || '')),
       finished: () => this.ended('ended'),
       transferred: (d) => this.backToWaiting({ office: d.office, position: d.position, notice: 'transferred' }),
@@ -78,6 +82,8 @@ export class CitizenFlow {
       onDataOpen: () => this.w.update({ dataOpen: true }),
       onWebrtc: (up) => this.w.update({ webrtc: up }),
       onIce: (state) => this.iceChanged(state),
+      // the answer to a `restart` that timed out while the network was down: answer it still
+      onLateOffer: (data, jsep) => { if (this.session === session && data.request === 'restart') this.renegotiate(jsep); },
       onLost: () => { if (this.session === session) this.lost(); }
     });
     this.session = session;
@@ -325,38 +331,77 @@ export class CitizenFlow {
   // The answer was taken: media flows (the plugin's `consultation` comes before `accepted`).
   started() {
     this.inConsultation = true;
+    this.stalled = { citizen: false, clerk: false };
+    this.ownTrouble = false;
+    const session = this.session;
+    const pc = session && session.peerConnection();
+    if (this.recovery) this.recovery.stop();
+    this.recovery = new IceRecovery({
+      ice: pc ? pc.iceConnectionState : 'new',
+      restart: () => this.restartIce(session),
+      giveUp: () => this.gaveUp(),
+      onChange: (trouble) => { this.ownTrouble = trouble; this.showMedia(); }
+    });
     this.patch({ consultation: 'started' });
   }
 
-  // The clerk changed the media (e.g. screen sharing): answer the new offer, keep our tracks.
+  // ---- media trouble (docs/web-client.md "Media trouble") --------------------------------------
+
+  // The plugin's word on whose media arrives: our own (`side: citizen`) restarts ICE from here;
+  // the clerk's is only shown, the console mends its own side.
+  mediaState(d) {
+    if (!this.inConsultation || (d.side !== 'citizen' && d.side !== 'clerk')) return;
+    const stalled = d.state === 'stalled';
+    this.stalled[d.side] = stalled;
+    if (d.side === 'citizen' && this.recovery) this.recovery.mediaStalled(stalled);
+    this.showMedia();
+  }
+
+  showMedia() {
+    const own = Boolean(this.ownTrouble || this.stalled.citizen);
+    const peer = Boolean(this.stalled.clerk);
+    this.w.update({ media: { own, peer } });
+  }
+
+  // The clerk changed the media (screen sharing, or the clerk's own ICE restart): answer the new
+  // offer, keep our tracks. While our own side is cut off this is also the moment to restart ours:
+  // the clerk's "Neu verbinden" reaches the citizen this way.
   async renegotiate(jsep) {
-    if (!jsep || !this.session) return;
+    // after the media ended (e.g. we gave up) an offer must not build a new PeerConnection
+    if (!jsep || !this.session || !this.inConsultation) return;
     try {
       const answerJsep = await this.session.answer(jsep, []);
       await this.session.request({ request: 'accept' }, answerJsep);
+      if (this.recovery) this.recovery.nudge();
     } catch (err) {
       console.warn('bb-offices: renegotiation failed', err);
     }
   }
 
-  // Why: a short network change should not end the consultation; after 2 s of lost connectivity
-  // ask the plugin for an ICE restart (docs/janus-api.md `restart`) and answer its offer.
   iceChanged(state) {
-    clearTimeout(this.iceTimer);
-    if (this.w.viewName !== 'call' || (state !== 'disconnected' && state !== 'failed')) return;
-    this.iceTimer = setTimeout(() => this.restartIce(), state === 'failed' ? 0 : 2000);
+    if (this.recovery) this.recovery.ice(state);
   }
 
-  async restartIce() {
-    if (!this.session || this.w.viewName !== 'call') return;
-    try {
-      const { jsep } = await this.session.request({ request: 'restart' });
-      if (!jsep) return;
-      const answerJsep = await this.session.answer(jsep, []);
-      await this.session.request({ request: 'accept' }, answerJsep);
-    } catch (err) {
-      console.warn('bb-offices: ICE restart failed', err);
-    }
+  // One ICE restart of the citizen's PeerConnection (docs/janus-api.md `restart`): the plugin
+  // offers the same media with fresh ICE credentials, the answer goes back with `accept`.
+  async restartIce(session) {
+    if (session !== this.session || !this.inConsultation) throw new Error('consultation over');
+    const { jsep } = await session.request({ request: 'restart' });
+    if (!jsep || session !== this.session || !this.inConsultation) return;
+    const answerJsep = await session.answer(jsep, []);
+    await session.request({ request: 'accept' }, answerJsep);
+  }
+
+  // ICE stayed down through every restart: end our media (Janus closes our PeerConnection and
+  // tells the clerk `closed`) and say so at once, without waiting for a server we cannot reach.
+  // The Janus session stays: `finished`, `requeued` or `transferred` says what became of the ticket.
+  gaveUp() {
+    if (!this.inConsultation) return;
+    this.stopCall();
+    this.gaveUpCall = true;
+    if (this.session) this.session.hangupMedia();
+    restoreTitle();
+    if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: 'failed', clerk: this.clerk, pending: true });
   }
 
   remoteTrack(track, on) {
@@ -390,9 +435,11 @@ export class CitizenFlow {
 
   // Ends whatever call this tab had: an unanswered one (hidden tab), the media of a running one.
   stopCall() {
+    this.gaveUpCall = false;
     this.pendingCall = null;
     this.currentCall = null;
     this.inConsultation = false;
+    if (this.recovery) { this.recovery.stop(); this.recovery = null; }
     clearInterval(this.nagTimer);
     this.stopMedia();
   }
@@ -401,6 +448,9 @@ export class CitizenFlow {
   // / `transferred` (back to a waiting room) — so keep the session until one of those arrives.
   mediaEnded(reason) {
     if (reason === 'finished') { this.ended('ended'); return; }
+    // we ended the media ourselves after failed ICE restarts: the thanks view already says so,
+    // and the ticket's own event follows
+    if (this.gaveUpCall) return;
     if (!this.inConsultation) {
       // called, not yet talking: the call was withdrawn or failed; the citizen keeps the place and
       // the next event (`requeued`, `no_show`, `expired`, `taken_over`) says more
@@ -416,7 +466,8 @@ export class CitizenFlow {
     this.stopCall();
     if (this.session) this.session.hangupMedia();
     restoreTitle();
-    if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: reason === 'closed' ? 'failed' : 'ended', clerk: this.clerk });
+    const failed = reason === 'closed';
+    if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: failed ? 'failed' : 'ended', clerk: this.clerk, pending: failed });
   }
 
   ended(how) {
@@ -424,5 +475,6 @@ export class CitizenFlow {
     const shown = this.w.viewName === 'thanks';
     this.forget();
     if (!shown) this.w.go('thanks', { how, clerk });
+    else this.w.update({ pending: false });   // the ticket is settled: nothing more to wait for
   }
 }

@@ -52,7 +52,8 @@ export const AUDIO_CONSTRAINTS = { echoCancellation: true, noiseSuppression: tru
 /**
  * One Janus session with one handle on our plugin.
  * handlers: onEvent(data, jsep), onRemoteTrack(track, on), onDataOpen(), onData(text),
- *           onWebrtc(up), onIce(state), onLost(reason), onSlowLink(), onCleanup(byJanus)
+ *           onWebrtc(up), onIce(state), onLost(reason), onSlowLink(), onCleanup(byJanus),
+ *           onLateOffer(data, jsep) (a JSEP offer answering a request that had timed out)
  *
  * Requests are answered in order and every answer names its request (`data.request`), so an
  * answer settles the oldest pending request of that name; events without `request` are
@@ -142,6 +143,12 @@ export class PluginSession {
       const idx = this.pending.findIndex((p) => p.request === data.request);
       if (idx >= 0) {
         const [p] = this.pending.splice(idx, 1);
+        // the plugin waits for an answer to the offer it sent (e.g. after `restart`): the caller
+        // gave up on the request, but someone must answer or the plugin's side stays half-built
+        if (p.expired && jsep && jsep.type === 'offer' && data.buergerbuero !== 'error') {
+          this.call('onLateOffer', data, jsep);
+          return;
+        }
         if (data.buergerbuero === 'error') this.settle(p, null, new JanusRequestError(data.request, data.error, data.message, data));
         else this.settle(p, { data, jsep });
         return;
@@ -240,9 +247,10 @@ export class PluginSession {
     ];
   }
 
-  offer(tracks) {
+  // iceRestart: a new offer for the running PeerConnection with fresh ICE credentials (tracks []).
+  offer(tracks, { iceRestart = false } = {}) {
     return new Promise((resolve, reject) => {
-      this.handle.createOffer({ tracks, success: resolve, error: (e) => reject(new Error(String(e && e.message || e))) });
+      this.handle.createOffer({ tracks, iceRestart, success: resolve, error: (e) => reject(new Error(String(e && e.message || e))) });
     });
   }
 

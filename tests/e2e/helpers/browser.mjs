@@ -27,5 +27,5 @@ export async function launchParty(dir, name, rgb, { width = 1024, height = 900 }
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (process.env.BB_E2E_VERBOSE) console.error(`[${name}] ${m.type()}: ${m.text()}`); });
-  return { browser, context, page, errors, name };
+  return { browser, context, page, errors, name, clip };
 }

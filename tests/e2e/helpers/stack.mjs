@@ -20,9 +20,9 @@ export function requireNetns() {
 /**
  * Office `kfz` ("Amt kfz", open around the clock once a clerk is present), clerk `mueller`.
  * opts.office: extra addOffice options for kfz; opts.offices: more offices (`served: false` = no clerk);
- * opts.env: queue service env.
+ * opts.env: queue service env; opts.pluginSettings: extra plugin settings ("key = value" lines).
  */
-export async function startStack({ name = 'e2e', office = {}, offices = [], env = {} } = {}) {
+export async function startStack({ name = 'e2e', office = {}, offices = [], env = {}, pluginSettings = '' } = {}) {
   requireNetns();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bb-e2e-${name}-`));
   const kfz = { id: 'kfz', prefix: 'KFZ', grace: 60, noShow: 60, ...office };
@@ -45,7 +45,8 @@ export async function startStack({ name = 'e2e', office = {}, offices = [], env 
       queueUrl: `ws://127.0.0.1:${queue.svc.internalPort}/internal/v1`,
       secret: SECRET,
       natInterface: process.env.BB_NETNS_ADDR,
-      wsPort: janusPort
+      wsPort: janusPort,
+      pluginSettings
     });
   } catch (e) {
     await queue.stop();
@@ -58,6 +59,8 @@ export async function startStack({ name = 'e2e', office = {}, offices = [], env 
     janusUrl: `${janus.wsUrl}/`,
     office: { id: 'kfz', name: 'Amt kfz' },
     clerk: { login: 'mueller', password: queue.passwords.mueller, name: 'Frau Müller' },
+    // SQL against the queue service's database (audits); psql's unaligned output
+    sql: (q) => queue.pg.psql(q, new URL(queue.url).pathname.slice(1)),
     // `this.janus`: a test may have replaced Janus (restart); stop whichever runs now
     async stop() {
       await this.janus.stop().catch(() => {});

@@ -13,6 +13,10 @@ export function callView(w, params) {
   selfVideo.muted = true;
   const state = h('p', { class: 'call-state', role: 'status' }, t('call.connecting'));
   const quality = h('p', { class: 'quality', role: 'status' }, t('call.quality.unknown'));
+  // media trouble: a polite live region that is in the page from the start (so that screen readers
+  // announce what is written into it), empty and invisible while the media flows
+  const mediaNotice = h('p', { class: 'notice media-notice', role: 'status' });
+  let trouble = false;
   let local = null;
 
   const toggle = (kind, onKey, offKey) => {
@@ -35,6 +39,7 @@ export function callView(w, params) {
   const el = h('div', { class: 'call-view' },
     h('h3', { 'data-focus': true }, t('call.title', { clerk })),
     state,
+    mediaNotice,
     h('div', { class: 'stage' }, remoteVideo, selfVideo, remoteAudio),
     h('div', { class: 'controls' }, muteBtn, camBtn, hangBtn),
     quality,
@@ -65,7 +70,17 @@ export function callView(w, params) {
       remoteAudio.play().catch(() => {});
     }
     if (d.webrtc === true) state.textContent = '';
+    if (d.media) showMedia(d.media);
     if (d.data) chat.receive(d.data);
+  }
+
+  // Our own connection first: then the other side's picture is missing too, and it is ours to wait for.
+  function showMedia({ own, peer }) {
+    const text = own ? t('call.media.own') : peer ? t('call.media.peer') : '';
+    if (mediaNotice.textContent !== text) mediaNotice.textContent = text;
+    if (trouble && !text) state.textContent = t('call.media.back');
+    else if (text && state.textContent === t('call.media.back')) state.textContent = '';
+    trouble = Boolean(text);
   }
 
   return { el, update, destroy: () => { clearInterval(timer); chat.destroy(); } };
