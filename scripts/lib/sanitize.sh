@@ -35,6 +35,7 @@ bb_sanitizer_run() {
                  --timeout-multiplier "$(( ${BB_TEST_TIMEOUT_MULTIPLIER:-1} * 2 ))")
   local suite
   for suite in "${BB_ASAN_SUITES[@]}"; do args+=(--suite "$suite"); done
+  args+=(--no-suite libfuzzer)   # built with ASan + UBSan by libfuzzer.sh in the first run already
   bb_step "Running under the sanitizers: meson test ${args[*]}"
   local rc=0
   # Our programs report into the folder; Janus (not instrumented) gets the runtime preloaded for
