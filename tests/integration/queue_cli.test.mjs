@@ -122,3 +122,28 @@ test('serve refuses to start without an internal secret; bad config is a usage e
   r = cli(url, ['frobnicate']);
   assert.equal(r.status, 2);
 });
+
+test('config file: old files without a group header and GLib key files with one both work', () => {
+  // The committed sample is what `config-sample` prints (regenerate it after changing a key).
+  const sample = fs.readFileSync(path.join(sourceRoot, 'queue-service/buergerbuero-queue.conf.sample'), 'utf8');
+  let r = cli(url, ['config-sample']);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, sample, 'queue-service/buergerbuero-queue.conf.sample is stale: regenerate with config-sample');
+  // The database URL comes from the file only: `office list` works only if the file was read.
+  const noEnv = { BB_DATABASE_URL: undefined };
+  const old = path.join(sqlCopy, 'old.conf');
+  fs.writeFileSync(old, `# written before the group header\ndatabase_url = "${url}"\nlog_level = warn\n`);
+  r = cli(url, ['--config', old, 'office', 'list'], { env: noEnv });
+  assert.equal(r.status, 0, r.stderr);
+  const grouped = path.join(sqlCopy, 'grouped.conf');
+  fs.writeFileSync(grouped, `[buergerbuero-queue]\n# comment\ndatabase_url = ${url}\n`);
+  r = cli(url, ['--config', grouped, 'office', 'list'], { env: noEnv });
+  assert.equal(r.status, 0, r.stderr);
+  fs.writeFileSync(grouped, `[buergerbuero-queue]\ndatabase_url = postgresql:///nowhere\n`);
+  r = cli(url, ['--config', grouped, 'office', 'list'], { env: noEnv });
+  assert.equal(r.status, 1, 'the file\'s URL is the one used');
+  fs.writeFileSync(grouped, `[buergerbuero-queue]\ndatabase_url = ${url}\n[extra]\nx = 1\n`);
+  r = cli(url, ['--config', grouped, 'office', 'list'], { env: noEnv });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown group \[extra\]/);
+});

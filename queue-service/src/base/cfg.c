@@ -1,4 +1,4 @@
-/* cfg.c: configuration keys as one table: defaults, `key = value` file, env overrides, help. */
+/* cfg.c: configuration keys as one table: defaults, the file (GKeyFile), env overrides, help. */
 #include "base/cfg.h"
 #include "base/client_addr.h"
 
@@ -122,36 +122,95 @@ static gboolean set_value(bb_cfg *cfg, const cfg_key *k, const char *value, cons
 	return TRUE;
 }
 
-/* Parses `key = value` lines; `#` starts a comment line; values may be double-quoted. */
+/* ---- the configuration file (GKeyFile) ------------------------------------------------------- */
+
+/* The one group of the file. Files written before the format had groups (plain `key = value`
+ * lines) are read as if they started with this header. */
+#define CFG_GROUP "buergerbuero-queue"
+
+/* The 1-based line of `text` on which `key` is set (the last such line, as the last one wins), or
+ * 0: GKeyFile reports no line numbers, but an operator wants one. */
+static int line_of_key(const char *text, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	size_t klen = strlen(key);
+	int found = 0;
+	for (int i = 0; lines[i]; i++) {
+		const char *l = lines[i];
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (strncmp(l, key, klen) != 0)
+			continue;
+		l += klen;
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '=')
+			found = i + 1;
+	}
+	return found;
+}
+
+/* Whether the first line that is neither blank nor a comment is a group header. */
+static gboolean has_group_header(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i]; i++) {
+		const char *l = g_strchug(lines[i]);
+		if (*l == '\0' || *l == '#')
+			continue;
+		return *l == '[';
+	}
+	return TRUE;   /* nothing but comments: nothing to prepend */
+}
+
+/* A value as the file gives it: no escape sequences (a backslash in a secret or a path stays a
+ * backslash, as in the format before GKeyFile), surrounding blanks dropped, and one pair of
+ * surrounding double quotes removed. */
+static char *plain_value(GKeyFile *kf, const char *key)
+{
+	char *v = g_strstrip(g_key_file_get_value(kf, CFG_GROUP, key, NULL));
+	size_t n = strlen(v);
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		memmove(v, v + 1, n - 2);
+		v[n - 2] = '\0';
+	}
+	return v;
+}
+
+/* Reads the file with GKeyFile: `#` comment lines, one [buergerbuero-queue] group (optional for
+ * old files, see CFG_GROUP), `key = value`. Anything else, another group, an unknown key or a
+ * bad value is an error naming the file (and line, where there is one). */
 static gboolean load_file(bb_cfg *cfg, const char *path, GError **error)
 {
 	g_autofree char *text = NULL;
 	if (!g_file_get_contents(path, &text, NULL, error))
 		return FALSE;
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	for (int i = 0; lines[i]; i++) {
-		char *line = g_strstrip(lines[i]);
-		if (*line == '\0' || *line == '#')
-			continue;
-		char *eq = strchr(line, '=');
-		g_autofree char *origin = g_strdup_printf("%s:%d", path, i + 1);
-		if (!eq) {
-			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: expected key = value", origin);
+	g_autofree char *data = has_group_header(text) ? g_strdup(text) : g_strconcat("[" CFG_GROUP "]\n", text, NULL);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) e = NULL;
+	if (!g_key_file_load_from_data(kf, data, -1, G_KEY_FILE_KEEP_TRANSLATIONS, &e)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: %s", path, e->message);
+		return FALSE;
+	}
+	g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+	for (int i = 0; groups[i]; i++) {
+		if (strcmp(groups[i], CFG_GROUP) != 0) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+				"%s: unknown group [%s] (the only group is [" CFG_GROUP "])", path, groups[i]);
 			return FALSE;
 		}
-		*eq = '\0';
-		char *key = g_strstrip(line);
-		char *value = g_strstrip(eq + 1);
-		size_t vl = strlen(value);
-		if (vl >= 2 && value[0] == '"' && value[vl - 1] == '"') {
-			value[vl - 1] = '\0';
-			value++;
-		}
-		const cfg_key *k = find_key(key);
+	}
+	/* A key set twice is listed twice; the value is the last one either way. */
+	g_auto(GStrv) names = g_key_file_get_keys(kf, CFG_GROUP, NULL, NULL);
+	for (int i = 0; names && names[i]; i++) {
+		int line = line_of_key(text, names[i]);
+		g_autofree char *origin = line ? g_strdup_printf("%s:%d", path, line) : g_strdup(path);
+		const cfg_key *k = find_key(names[i]);
 		if (!k) {
-			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: unknown key '%s'", origin, key);
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: unknown key '%s'", origin, names[i]);
 			return FALSE;
 		}
+		g_autofree char *value = plain_value(kf, names[i]);
 		if (!set_value(cfg, k, value, origin, error))
 			return FALSE;
 	}
@@ -257,20 +316,29 @@ void bb_cfg_clear(bb_cfg *cfg)
 
 char *bb_cfg_help(void)
 {
-	GString *s = g_string_new("Configuration keys (file `key = value`, environment overrides the file):\n");
+	GString *s = g_string_new("Configuration keys (file: `key = value` lines under [" CFG_GROUP "]; "
+		"the environment overrides the file):\n");
 	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
 		g_string_append_printf(s, "  %-20s %-24s default %s\n      %s\n", keys[i].name, keys[i].env,
 			*keys[i].def ? keys[i].def : "(empty)", keys[i].help);
 	return g_string_free(s, FALSE);
 }
 
+/* The sample is committed (queue-service/buergerbuero-queue.conf.sample), so defaults under the
+ * source tree are written as <source>/...: the file is the same whichever checkout made it. */
 char *bb_cfg_sample(void)
 {
 	GString *s = g_string_new("# buergerbuero-queue configuration (generated by `buergerbuero-queue config-sample`).\n"
-		"# Format: key = value; lines starting with # are comments. Each key can be overridden by the\n"
-		"# environment variable named in its comment.\n");
-	for (guint i = 0; i < G_N_ELEMENTS(keys); i++)
-		g_string_append_printf(s, "\n# %s (env %s)\n# %s = %s\n", keys[i].help, keys[i].env,
-			keys[i].name, keys[i].def);
+		"# Format: GLib key file: `key = value` lines under the group header below; lines starting\n"
+		"# with # are comments; values are taken literally (no escape sequences), one pair of\n"
+		"# surrounding double quotes is removed. Files without the group header are read as if it\n"
+		"# were their first line. Each key can be overridden by the environment variable named in its\n"
+		"# comment. <source> is the source tree the binary was built from.\n\n[" CFG_GROUP "]\n");
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const char *def = keys[i].def;
+		gboolean in_source = g_str_has_prefix(def, BB_SOURCE_ROOT "/");
+		g_string_append_printf(s, "\n# %s (env %s)\n# %s = %s%s\n", keys[i].help, keys[i].env,
+			keys[i].name, in_source ? "<source>" : "", in_source ? def + strlen(BB_SOURCE_ROOT) : def);
+	}
 	return g_string_free(s, FALSE);
 }
