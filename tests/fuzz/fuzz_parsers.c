@@ -1,13 +1,17 @@
 /* fuzz_parsers.c: libFuzzer target for the queue service's pure input parsers: the request
  * validation (base/validate.c, the catalogue's field table of every op) fed with Jansson-parsed
- * JSON, and the `--hours` syntax (bb_cli_parse_hours) whose result drives the opening-hours
- * engine (domain/hours.c).
+ * JSON, the `--hours` syntax (bb_cli_parse_hours) whose result drives the opening-hours engine
+ * (domain/hours.c), client times and dates (base/timeparse.c) and e-mail addresses with IDNA
+ * domains (domain/mailaddr.c).
  *
- * The first input byte picks the target; the rest is the payload. Built and run by libfuzzer.sh. */
+ * The first input byte picks the target (modulo 4); the rest is the payload. Built and run by
+ * libfuzzer.sh. */
 #include "app/cli.h"
 #include "domain/hours.h"
 #include "api/internal.h"
+#include "base/timeparse.h"
 #include "base/validate.h"
+#include "domain/mailaddr.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -77,15 +81,56 @@ static void fuzz_hours(const uint8_t *data, size_t size)
 	g_free(spec);
 }
 
+/* A time that parses must print back as the same instant; a date that parses must exist. */
+static void fuzz_time(const uint8_t *data, size_t size)
+{
+	char *s = g_strndup((const char *)data, size);
+	gint64 t;
+	int usec, y, m, d;
+	if (bb_time_parse_rfc3339(s, &t, &usec)) {
+		if (usec < 0 || usec > 999999)
+			__builtin_trap();
+		GDateTime *dt = g_date_time_new_from_unix_utc(t);
+		if (!dt)
+			__builtin_trap();
+		g_date_time_unref(dt);
+	}
+	if (bb_date_parse(s, &y, &m, &d) && !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		__builtin_trap();
+	g_free(s);
+}
+
+/* What is accepted converts to a header-safe ASCII address that is accepted again unchanged. */
+static void fuzz_mailaddr(const uint8_t *data, size_t size)
+{
+	char *s = g_strndup((const char *)data, size);
+	char *ascii = bb_mailaddr_to_ascii(s);
+	if (ascii) {
+		if (strlen(ascii) > BB_MAILADDR_MAX)
+			__builtin_trap();
+		for (const char *p = ascii; *p; p++)
+			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || strchr("<>\"(),;:\\[]", *p))
+				__builtin_trap();
+		char *again = bb_mailaddr_to_ascii(ascii);
+		if (!again || strcmp(again, ascii) != 0)
+			__builtin_trap();
+		g_free(again);
+	}
+	g_free(ascii);
+	g_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	if (data[0] & 1)
-		fuzz_hours(data + 1, size - 1);
-	else
-		fuzz_validate(data + 1, size - 1);
+	switch (data[0] % 4) {
+	case 0: fuzz_validate(data + 1, size - 1); break;
+	case 1: fuzz_hours(data + 1, size - 1); break;
+	case 2: fuzz_time(data + 1, size - 1); break;
+	default: fuzz_mailaddr(data + 1, size - 1); break;
+	}
 	return 0;
 }

@@ -180,6 +180,42 @@ test('book, look up (any spelling), cancel: the place is free again', async () =
   assert.equal((await book({ office: 'kfz', start, name: 'Nachrücker' })).status, 201);
 });
 
+test('start times: Z, numeric offsets and fractional seconds (RFC 3339) name the same instant', async () => {
+  const slots = (await svc.http('GET', '/api/v1/offices/kfz/slots?from=2027-02-04&days=1')).body.slots;
+  assert.ok(slots.length >= 4);
+  /** The same instant written with another offset (hours, may be negative), RFC 3339 style. */
+  const withOffset = (iso, h) => {
+    const d = new Date(Date.parse(iso) + h * 3600e3).toISOString().slice(0, 19);
+    return `${d}${h < 0 ? '-' : '+'}${String(Math.abs(h)).padStart(2, '0')}:00`;
+  };
+  const variants = [
+    [slots[0].start, withOffset(slots[0].start, 1)],                      // local winter time of the office
+    [slots[1].start, withOffset(slots[1].start, -5)],
+    [slots[2].start, slots[2].start.replace('Z', '.000Z')],
+    [slots[3].start, slots[3].start.toLowerCase()],
+  ];
+  for (const [canonical, written] of variants) {
+    const r = await book({ office: 'kfz', start: written, name: 'Zeitform' });
+    assert.equal(r.status, 201, `${written}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.start, canonical, written);
+  }
+  const refused = [
+    [slots[0].start.replace('Z', '.5Z'), 'not_a_slot'],                   // a valid time, but no slot start
+    [withOffset(slots[0].start, 1).replace('+01:00', '+0100'), undefined],
+    [withOffset(slots[0].start, 1).replace('+01:00', '+01'), undefined],
+    [slots[0].start.replace('Z', ''), undefined],                         // local time
+    ['2027-W05-4T07:00:00Z', undefined],                                  // ISO week date
+    [slots[0].start.replace('T', ' '), undefined],
+  ];
+  for (const [written, reason] of refused) {
+    const r = await book({ office: 'kfz', start: written, name: 'Zeitform' });
+    assert.equal(r.status, 400, written);
+    assert.equal(r.body.error.code, 'bad_request');
+    assert.equal(r.body.error.reason, reason, written);
+    if (!reason) assert.match(r.body.error.message, /start: not an RFC 3339 time/);
+  }
+});
+
 test('malformed input gets clear errors', async () => {
   const cases = [
     ['GET', '/api/v1/offices/nope/slots', undefined, 404, 'not_found'],

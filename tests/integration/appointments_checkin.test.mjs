@@ -233,6 +233,54 @@ test('mails: confirmation and cancellation with the .ics, through a local SMTP s
   assert.equal((await book({ office: 'fs', start: slots.at(-2).start, name: 'Tel', contact: '0851 / 397-0' })).status, 201);
 });
 
+/** Waits for a mail matching pred (the Maildir holds every mail of this file's tests). */
+async function waitMail(pred, what, timeoutMs = 15000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const m = mails().find(pred);
+    if (m) return m;
+    if (Date.now() > until) throw new Error(`no mail ${what}; have ${JSON.stringify(mails().map((x) => x.rcpt))}`);
+    await sleep(200);
+  }
+}
+
+test('mails: a Cyrillic name and an umlaut domain arrive as correct MIME with encoded headers', async () => {
+  const slots = await freeSlots('fs', 3);
+  const name = 'Эрика Петрова-Müller';
+  const a = await book({ office: 'fs', start: slots.at(-3).start, name, contact: 'erika@müller-bau.de', concern: 'Führerschein' });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const m = await waitMail((x) => x.rcpt === 'erika@xn--mller-bau-q9a.de', 'to the umlaut domain');
+  // Envelope and header: the domain's IDNA ASCII form; the name as RFC 2047 encoded-words.
+  assert.equal(m.mail_from, 'termine@landkreis.example');
+  assert.equal(m.to, 'erika@xn--mller-bau-q9a.de');
+  assert.equal(m.to_name, name);
+  assert.match(m.to_raw, /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=(\s+=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)*\s+<erika@xn--mller-bau-q9a\.de>$/);
+  assert.match(m.subject_raw, /^=\?UTF-8\?B\?/, 'the subject holds "ä": encoded');
+  assert.match(m.subject, /^Terminbestätigung \/ Appointment confirmed: /);
+  assert.ok(m.header_ascii, 'the header section is 7-bit ASCII');
+  assert.deepEqual(m.defects, [], 'no MIME defects');
+  assert.equal(m.mime_version, '1.0');
+  assert.match(m.date, /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  // multipart/mixed: the text (quoted-printable, UTF-8), then the calendar file as an attachment.
+  assert.deepEqual(m.parts.map((p) => p.type), ['multipart/mixed', 'text/plain', 'text/calendar']);
+  const [, text, cal] = m.parts;
+  assert.deepEqual([text.charset, text.cte, text.disposition], ['utf-8', 'quoted-printable', null]);
+  assert.deepEqual([cal.charset, cal.cte, cal.disposition, cal.filename, cal.method], ['utf-8', 'base64', 'attachment', 'termin.ics', 'PUBLISH']);
+  // The text greets the citizen by name and shows the address as they typed it.
+  assert.ok(m.text.startsWith(`Guten Tag / Hello ${name},\n`), m.text);
+  assert.match(m.text, new RegExp(a.body.code));
+  assert.ok(m.text.includes('This message was sent to: erika@müller-bau.de'), m.text);
+  assert.equal(m.calendar.events[0].utc, slots.at(-3).start);
+  // Stored as typed.
+  assert.equal(sql(`SELECT contact FROM appointment WHERE name = '${name}'`), 'erika@müller-bau.de');
+  // Addresses that cannot be sent to are refused at booking.
+  for (const contact of ['erika@☃.net', 'эрика@example.org', 'erika@müller..de']) {
+    const r = await book({ office: 'fs', start: slots.at(-3).start, name: 'X', contact });
+    assert.equal(r.status, 400, contact);
+    assert.match(r.body.error.message, /contact/);
+  }
+});
+
 test('janitor: reminder mail, retention of personal fields, closing expiry offers slots', { timeout: 200e3 }, async () => {
   // Reminder: booked yesterday (simulated) for a slot within reminder_before_s (1 h).
   const slots = await freeSlots('kfz');

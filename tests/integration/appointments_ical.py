@@ -58,12 +58,29 @@ def main():
             print(json.dumps(describe(f.read())))
         return
     mails = []
-    for msg in mailbox.Maildir(path, factory=None):
-        parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
-        item = {'to': parsed['To'], 'from': parsed['From'], 'subject': str(parsed['Subject']),
-                'text': None, 'calendar': None}
+    box = mailbox.Maildir(path, factory=None)
+    for key in box.keys():
+        raw = box.get_bytes(key)   # the bytes as received (as_bytes() would fold headers anew)
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        to = parsed['To']
+        addr = to.addresses[0] if to is not None and to.addresses else None
+        item = {'to': addr.addr_spec if addr else None, 'to_name': addr.display_name if addr else None,
+                # The header as sent (compat32 does not decode encoded-words).
+                'to_raw': email.message_from_bytes(raw)['To'],
+                'subject_raw': email.message_from_bytes(raw)['Subject'],
+                'header_ascii': all(b < 0x80 for b in raw.split(b'\n\n', 1)[0]),
+                'from': str(parsed['From']), 'subject': str(parsed['Subject']),
+                # aiosmtpd's Mailbox handler records the SMTP envelope in these fields.
+                'rcpt': parsed.get('X-RcptTo'), 'mail_from': parsed.get('X-MailFrom'),
+                'mime_version': parsed.get('MIME-Version'), 'date': parsed.get('Date'),
+                'defects': [type(d).__name__ for p in parsed.walk() for d in p.defects],
+                'parts': [], 'text': None, 'calendar': None}
         for part in parsed.walk():
             ctype = part.get_content_type()
+            item['parts'].append({'type': ctype, 'charset': part.get_content_charset(),
+                                  'cte': part.get('Content-Transfer-Encoding'),
+                                  'disposition': part.get_content_disposition(),
+                                  'filename': part.get_filename(), 'method': part.get_param('method')})
             if ctype == 'text/plain':
                 item['text'] = part.get_content()
             elif ctype == 'text/calendar':

@@ -2,6 +2,7 @@
  * cancel and the .ics (docs/rest-api.md, docs/appointments.md). Request checks live here; the
  * work is in appointments/appointments.c. */
 #include "api/http.h"
+#include "base/timeparse.h"
 #include "store/offices.h"
 #include "appointments/appointments.h"
 
@@ -19,20 +20,6 @@ static void reply_error(bb_http_resp *resp, const bb_err *err)
 		resp->retry_after = (int)json_integer_value(ra);
 }
 
-/* Strict YYYY-MM-DD. */
-static gboolean parse_date(const char *s, int *y, int *m, int *d)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return FALSE;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
-			return FALSE;
-	*y = atoi(s);
-	*m = atoi(s + 5);
-	*d = atoi(s + 8);
-	return g_date_valid_dmy((GDateDay)*d, (GDateMonth)*m, (GDateYear)*y);
-}
-
 /* GET /api/v1/offices/{id}/slots?from=YYYY-MM-DD&days=N (from: default the office's local
  * today; days: 1..31, default 7). */
 static void get_slots(bb_http_req *req, bb_http_resp *resp)
@@ -48,7 +35,7 @@ static void get_slots(bb_http_req *req, bb_http_resp *resp)
 	const char *from = lws_get_urlarg_by_name(req->wsi, "from=", from_buf, sizeof from_buf);
 	const char *days_s = lws_get_urlarg_by_name(req->wsi, "days=", days_buf, sizeof days_buf);
 	if (from != NULL) {
-		if (!parse_date(from, &y, &m, &d)) {
+		if (!bb_date_parse(from, &y, &m, &d)) {
 			bb_http_error_code(resp, "bad_request", "from: expected a date YYYY-MM-DD");
 			return;
 		}

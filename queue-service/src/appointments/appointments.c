@@ -15,6 +15,8 @@
 #include "base/jsonutil.h"
 #include "base/logging.h"
 #include "base/secret.h"
+#include "base/timeparse.h"
+#include "domain/mailaddr.h"
 #include "store/tickets.h"
 
 #include <stdlib.h>
@@ -72,18 +74,6 @@ static const char *verdict_reason(bb_slot_verdict v)
 		[BB_SLOT_TOO_FAR] = "too_far", [BB_SLOT_NOT_A_SLOT] = "not_a_slot",
 	};
 	return (unsigned)v < G_N_ELEMENTS(names) ? names[v] : "invalid";
-}
-
-/* RFC 3339 with an explicit offset or Z; anything GLib would read as local time is refused. */
-static gboolean parse_start(const char *s, gint64 *out)
-{
-	if (s == NULL || strlen(s) < 20 || strlen(s) > 40 || s[10] != 'T')
-		return FALSE;
-	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(s, NULL);
-	if (!dt)
-		return FALSE;
-	*out = g_date_time_to_unix(dt);
-	return g_date_time_get_microsecond(dt) == 0;
 }
 
 typedef struct from_ticket {
@@ -229,8 +219,14 @@ json_t *bb_appointment_book(bb_app *app, const bb_booking *b, bb_err *err)
 		return NULL;
 	}
 	gint64 start;
-	if (!parse_start(b->start, &start)) {
+	int usec;
+	if (!bb_time_parse_rfc3339(b->start, &start, &usec)) {
 		bb_err_set(err, "bad_request", "start: not an RFC 3339 time with offset (e.g. 2026-11-25T08:00:00Z)");
+		return NULL;
+	}
+	if (usec != 0) {   /* a slot starts on a whole second: .000 is fine, .5 is no slot */
+		bb_err_set(err, "bad_request", "%s", bb_slot_verdict_message(BB_SLOT_NOT_A_SLOT));
+		err->extra = json_pack("{s:s}", "reason", verdict_reason(BB_SLOT_NOT_A_SLOT));
 		return NULL;
 	}
 	bb__appt_policy pol;
@@ -507,24 +503,11 @@ void bb_appointments_janitor(bb_app *app)
 
 /* ---- contact validation ------------------------------------------------------------------ */
 
-/* Deliberately plain: local@domain.tld with common characters, as typed into a form. Anything a
- * mail header could misread (spaces, quotes, angle brackets, CR/LF) is refused. */
+/* An address the mailer can send to: ASCII local part, domain possibly internationalised
+ * (domain/mailaddr.c). Stored and shown as typed; sent to the domain's ASCII form. */
 gboolean bb_appointment_contact_is_email(const char *c)
 {
-	const char *at = c ? strchr(c, '@') : NULL;
-	if (!at || at == c || strchr(at + 1, '@') || at - c > 64 || strlen(at + 1) < 3)
-		return FALSE;
-	for (const char *p = c; p < at; p++)
-		if (!g_ascii_isalnum(*p) && !strchr(".!#$%&'*+/=?^_`{|}~-", *p))
-			return FALSE;
-	const char *dom = at + 1;
-	if (!strchr(dom, '.') || *dom == '.' || *dom == '-' || g_str_has_suffix(dom, ".")
-	    || strstr(dom, ".."))
-		return FALSE;
-	for (const char *p = dom; *p; p++)
-		if (!g_ascii_isalnum(*p) && *p != '.' && *p != '-')
-			return FALSE;
-	return TRUE;
+	return bb_mailaddr_valid(c);
 }
 
 /* A phone number as people write it: digits with spaces, +, -, /, parentheses; 6 to 20 digits. */
@@ -542,7 +525,7 @@ static gboolean contact_is_phone(const char *c)
 
 gboolean bb_appointment_contact_valid(const char *c)
 {
-	return c && strlen(c) <= BB_APPT_CONTACT_MAX
+	return c && g_utf8_validate(c, -1, NULL) && g_utf8_strlen(c, -1) <= BB_APPT_CONTACT_MAX
 	    && (bb_appointment_contact_is_email(c) || contact_is_phone(c));
 }
 

@@ -51,12 +51,47 @@ char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code)
 	return ics;
 }
 
+/* The body of a mail of this kind (no greeting, no footer). NULL for an unknown kind. */
+static char *mail_body(bb_app *app, const bb_office *o, const char *kind, const char *date,
+	const char *time, const char *code)
+{
+	int before = app->cfg.checkin_before_s / 60, after = app->cfg.checkin_after_s / 60;
+	if (strcmp(kind, "confirm") == 0)
+		return g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr ist gebucht.\n"
+			"Bestätigungscode: %s\nCheck-in im virtuellen Wartezimmer: %d Minuten vorher bis %d "
+			"Minuten nach Beginn.\n\nYour appointment with %s on %s at %s is booked.\n"
+			"Confirmation code: %s\nCheck in to the virtual waiting room from %d minutes before "
+			"until %d minutes after the start.\n",
+			o->name_de, date, time, code, before, after, o->name_en, date, time, code, before, after);
+	if (strcmp(kind, "reminder") == 0)
+		return g_strdup_printf("Erinnerung an Ihren Termin bei %s am %s um %s Uhr. Bitte halten "
+			"Sie den Bestätigungscode aus der Terminbestätigung bereit.\n\nReminder of your "
+			"appointment with %s on %s at %s. Please have the confirmation code from your "
+			"confirmation mail at hand.\n", o->name_de, date, time, o->name_en, date, time);
+	if (strcmp(kind, "cancel") == 0)
+		return g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr wurde storniert.\n\n"
+			"Your appointment with %s on %s at %s has been cancelled.\n",
+			o->name_de, date, time, o->name_en, date, time);
+	return NULL;
+}
+
+static char *mail_subject(const bb_office *o, const char *kind, const char *date, const char *time)
+{
+	const char *what = strcmp(kind, "confirm") == 0 ? "Terminbestätigung / Appointment confirmed"
+	                 : strcmp(kind, "reminder") == 0 ? "Erinnerung / Reminder"
+	                 : "Termin storniert / Appointment cancelled";
+	return g_strdup_printf("%s: %s, %s %s", what, o->name_de, date, time);
+}
+
 /* Mail to the contact when it is an e-mail address and SMTP is configured. kind: "confirm",
- * "reminder" or "cancel". The reminder has no code: it is stored only hashed. */
+ * "reminder" or "cancel". The reminder has no code: it is stored only hashed. The citizen's name
+ * (To and greeting) and address (footer) appear as they typed them; the mailer sends to the
+ * address's ASCII form. */
 void bb__appt_send_mail(bb_app *app, const PGresult *r, const char *code, const char *kind)
 {
 	bb_mailer *mailer = app->appointments ? app->appointments->mailer : NULL;
 	const char *contact = bb_db_str(r, 0, BB__AC_CONTACT);
+	const char *name = bb_db_str(r, 0, BB__AC_NAME);
 	bb_office *o = bb_office_get(app, PQgetvalue(r, 0, BB__AC_OFFICE));
 	if (!bb_mailer_enabled(mailer) || !contact || !bb_appointment_contact_is_email(contact) || !o)
 		return;
@@ -66,32 +101,14 @@ void bb__appt_send_mail(bb_app *app, const PGresult *r, const char *code, const 
 	char date[11], time[6];
 	bb__appt_local_parts(tz, bb_db_int(r, 0, BB__AC_START), date, time);
 	g_autofree char *ics = bb__appt_render_ics(app, r, code);
-	g_autofree char *subject = NULL, *text = NULL;
-	if (strcmp(kind, "confirm") == 0) {
-		subject = g_strdup_printf("Terminbestätigung / Appointment confirmed: %s, %s %s",
-			o->name_de, date, time);
-		text = g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr ist gebucht.\n"
-			"Bestätigungscode: %s\nCheck-in im virtuellen Wartezimmer: %d Minuten vorher bis %d "
-			"Minuten nach Beginn.\n\nYour appointment with %s on %s at %s is booked.\n"
-			"Confirmation code: %s\nCheck in to the virtual waiting room from %d minutes before "
-			"until %d minutes after the start.\n",
-			o->name_de, date, time, code, app->cfg.checkin_before_s / 60,
-			app->cfg.checkin_after_s / 60, o->name_en, date, time, code,
-			app->cfg.checkin_before_s / 60, app->cfg.checkin_after_s / 60);
-	} else if (strcmp(kind, "reminder") == 0) {
-		subject = g_strdup_printf("Erinnerung / Reminder: %s, %s %s", o->name_de, date, time);
-		text = g_strdup_printf("Erinnerung an Ihren Termin bei %s am %s um %s Uhr. Bitte halten "
-			"Sie den Bestätigungscode aus der Terminbestätigung bereit.\n\nReminder of your "
-			"appointment with %s on %s at %s. Please have the confirmation code from your "
-			"confirmation mail at hand.\n", o->name_de, date, time, o->name_en, date, time);
-	} else {
-		subject = g_strdup_printf("Termin storniert / Appointment cancelled: %s, %s %s",
-			o->name_de, date, time);
-		text = g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr wurde storniert.\n\n"
-			"Your appointment with %s on %s at %s has been cancelled.\n",
-			o->name_de, date, time, o->name_en, date, time);
-	}
-	bb_mail mail = { .to = contact, .subject = subject, .text = text, .ics = ics,
+	g_autofree char *body = mail_body(app, o, kind, date, time, code);
+	if (!body)
+		return;
+	g_autofree char *subject = mail_subject(o, kind, date, time);
+	g_autofree char *greeting = name ? g_strdup_printf("Guten Tag / Hello %s,\n\n", name) : g_strdup("");
+	g_autofree char *text = g_strdup_printf("%s%s\n-- \nDiese Nachricht ging an / This message was sent to: %s\n",
+		greeting, body, contact);
+	bb_mail mail = { .to = contact, .to_name = name, .subject = subject, .text = text, .ics = ics,
 		.ics_method = strcmp(kind, "cancel") == 0 ? "CANCEL" : "PUBLISH" };
 	bb_mailer_send(mailer, &mail);
 }

@@ -10,6 +10,7 @@
  * - Appointments count at their office on the local day of their slot.
  * Only numbers and office ids leave this file: names, concerns and tokens are never selected. */
 #include "store/stats.h"
+#include "base/timeparse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,13 +91,8 @@ static const struct {
 /* Strict YYYY-MM-DD into a GDate; FALSE for anything else (also 2026-02-30). */
 static gboolean parse_day(const char *s, GDate *out)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return FALSE;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !g_ascii_isdigit(s[i]))
-			return FALSE;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1900 || y > 9999 || !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+	int y, m, d;
+	if (!bb_date_parse(s, &y, &m, &d) || y < 1900)
 		return FALSE;
 	g_date_clear(out, 1);
 	g_date_set_dmy(out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
