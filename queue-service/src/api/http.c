@@ -20,7 +20,16 @@ typedef struct pss {
 	gboolean body_too_large;
 	bb_http_resp resp;
 	gboolean close_after;       /* unread body left: close instead of keep-alive */
+	bb_http_later *later;       /* the transaction waits for bb_http_answer() */
+	gboolean answer_ready;      /* ... which has come: write resp when writable */
+	gboolean in_handler;        /* a route handler runs: an answer now is just the response */
 } pss;
+
+/* Outlives the connection when the client goes away first (then p is NULL). */
+struct bb_http_later {
+	struct lws *wsi;
+	pss *p;
+};
 
 size_t bb_http_pss_size(void) { return sizeof(pss); }
 
@@ -171,7 +180,9 @@ static void reset(pss *p)
 /* Writes the whole response (status line, headers, body) at once and ends the transaction.
  * Why not the body from WRITEABLE: lws 4.1.6 parses a pipelined next request (or unread junk
  * after a refused one) before that callback and rebinds the per-session data, so the next
- * response's headers went out in place of this body. lws buffers what the socket cannot take. */
+ * response's headers went out in place of this body. lws buffers what the socket cannot take.
+ * A later answer (bb_http_answer_later()) is written from WRITEABLE, but its connection reads
+ * nothing while it waits (rx flow control), so nothing can be parsed in between. */
 static int send_response(bb_app *app, struct lws *wsi, pss *p)
 {
 	if (!p->resp.status)
@@ -210,6 +221,55 @@ static int send_response(bb_app *app, struct lws *wsi, pss *p)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* Only for requests with a body: after their body lws 4.1.6 stays in its body state, where a
+ * spurious BODY_COMPLETION is the only callback data can cause (see bb_http_callback()). */
+bb_http_later *bb_http_answer_later(bb_http_req *req)
+{
+	pss *p = lws_wsi_user(req->wsi);
+	g_return_val_if_fail(p && p->body && !p->later, NULL);
+	bb_http_later *later = g_new0(bb_http_later, 1);
+	later->wsi = req->wsi;
+	later->p = p;
+	p->later = later;
+	return later;   /* reading stops when the handler returns still waiting (dispatch_and_send) */
+}
+
+/* lws 4.1.6 skips an h1 connection's POLLOUT, and so WRITEABLE, while it is rx flow controlled:
+ * reading is allowed again here, and whichever callback of the connection comes first (WRITEABLE,
+ * or a BODY_COMPLETION repeated for data that came meanwhile) writes the answer. */
+void bb_http_answer(bb_http_later *later, bb_http_resp *resp)
+{
+	pss *p = later->p;
+	if (p) {
+		g_free(p->resp.body);
+		p->resp = *resp;
+		resp->body = NULL;
+		p->later = NULL;
+		if (!p->in_handler) {   /* else the handler's caller sends it right away */
+			p->answer_ready = TRUE;
+			lws_rx_flow_control(later->wsi, 1);
+			lws_callback_on_writable(later->wsi);
+		}
+	} else {
+		g_clear_pointer(&resp->body, g_free);
+	}
+	g_free(later);
+}
+
+/* Runs the route and answers now, unless the handler took the transaction for later (an answer
+ * that came before the handler returned goes out now, as any other). */
+static int dispatch_and_send(bb_app *app, struct lws *wsi, pss *p)
+{
+	p->in_handler = TRUE;
+	dispatch(app, wsi, p);
+	p->in_handler = FALSE;
+	if (p->later) {
+		lws_rx_flow_control(wsi, 0);
+		return 0;
+	}
+	return send_response(app, wsi, p);
+}
+
 static int on_http(bb_app *app, struct lws *wsi, pss *p)
 {
 	reset(p);
@@ -241,8 +301,7 @@ static int on_http(bb_app *app, struct lws *wsi, pss *p)
 		p->body = g_string_new(NULL);
 		return 0;   /* wait for BODY / BODY_COMPLETION */
 	}
-	dispatch(app, wsi, p);
-	return send_response(app, wsi, p);
+	return dispatch_and_send(app, wsi, p);
 }
 
 int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -252,11 +311,17 @@ int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 	/* lws calls some reasons (e.g. after a header overflow) before per-session data exists. */
 	if (!p)
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	/* A later answer is due: it goes out before anything else happens on this connection. */
+	if (p->answer_ready && (reason == LWS_CALLBACK_HTTP_WRITEABLE || reason == LWS_CALLBACK_HTTP ||
+	    reason == LWS_CALLBACK_HTTP_BODY || reason == LWS_CALLBACK_HTTP_BODY_COMPLETION)) {
+		p->answer_ready = FALSE;
+		return send_response(app, wsi, p);
+	}
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
 		return on_http(app, wsi, p);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (!p->body)
+		if (!p->body || p->later)
 			return 0;
 		if (p->body->len + len > BB_HTTP_BODY_MAX)
 			p->body_too_large = TRUE;
@@ -264,16 +329,21 @@ int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 			g_string_append_len(p->body, in, (gssize)len);
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!p->body)
-			return 0;
-		if (p->body_too_large)
+		if (!p->body || p->later)
+			return 0;   /* no body of ours, or repeated while the answer is pending */
+		if (p->body_too_large) {
 			bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
-		else
-			dispatch(app, wsi, p);
-		return send_response(app, wsi, p);
+			return send_response(app, wsi, p);
+		}
+		return dispatch_and_send(app, wsi, p);
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return 0;   /* responses are written whole in send_response */
+		return 0;   /* responses are written whole in send_response (a later answer: above) */
 	case LWS_CALLBACK_CLOSED_HTTP:
+		if (p->later) {
+			p->later->p = NULL;   /* the answer, when it comes, is dropped */
+			p->later = NULL;
+		}
+		p->answer_ready = FALSE;
 		reset(p);
 		return 0;
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

@@ -49,6 +49,16 @@ extern const bb_route bb_routes_appointments[];   /* routes_appointments.c */
 extern const bb_route bb_routes_ice[];            /* routes_ice.c */
 extern const bb_route bb_routes_stats[];          /* routes_stats.c */
 
+/* A transaction a handler answers later, once work off the loop is done (a login waiting for
+ * its password check). While it waits, the connection reads nothing more (lws rx flow control),
+ * so a pipelined next request cannot overtake it; the answer is written from the WRITEABLE
+ * callback. If the client goes away meanwhile, the answer is dropped. */
+typedef struct bb_http_later bb_http_later;
+/* In a handler: takes the transaction over; the handler leaves resp untouched and returns. */
+bb_http_later *bb_http_answer_later(bb_http_req *req);
+/* Loop: answers with resp (its body is taken) and frees later. Exactly once per handle. */
+void bb_http_answer(bb_http_later *later, bb_http_resp *resp);
+
 /* Response helpers: JSON (consumes o), error JSON from err, plain text. */
 void bb_http_json(bb_http_resp *resp, int status, json_t *o);
 void bb_http_error(bb_http_resp *resp, const bb_err *err);

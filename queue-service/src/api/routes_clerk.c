@@ -2,28 +2,40 @@
 #include "api/http.h"
 #include "base/jsonutil.h"
 #include "store/clerks.h"
+#include "store/login.h"
 
 static const bb_field login_fields[] = {
 	{"login", BB_T_STRING, TRUE, 64}, {"password", BB_T_STRING, TRUE, 256}, {NULL},
 };
 
-/* The token is returned once; on rate limiting the client learns how long to wait. */
+/* Loop: the password check is done; answer the waiting request. The token is returned once. */
+static void login_done(bb_app *app, bb_login_result *res, gpointer user)
+{
+	bb_http_resp resp = {0};
+	if (res->clerk)
+		bb_http_json(&resp, 200, json_pack("{s:s, s:o, s:o}", "token", res->token,
+			"expires_at", bb_json_time(res->expires_at), "clerk", bb_clerk_json(res->clerk)));
+	else
+		bb_http_error(&resp, &res->err);
+	bb_http_answer(user, &resp);
+}
+
+/* The password is checked on a hash worker (store/login.h): the request is answered when the
+ * check is done. Refused at once (rate limited, workers busy): the client learns how long to wait. */
 static void post_login(bb_http_req *req, bb_http_resp *resp)
 {
 	bb_err err = {0};
-	g_autofree char *token = NULL;
-	gint64 expires = 0;
 	int retry = 0;
-	g_autoptr(bb_clerk) c = bb_clerk_login(req->app, json_string_value(json_object_get(req->body, "login")),
-		json_string_value(json_object_get(req->body, "password")), req->peer, &token, &expires, &retry, &err);
-	if (!c) {
-		bb_http_error(resp, &err);
-		resp->retry_after = retry;
+	const char *login = json_string_value(json_object_get(req->body, "login"));
+	const char *password = json_string_value(json_object_get(req->body, "password"));
+	bb_http_later *later = bb_http_answer_later(req);
+	if (!bb_login_start(req->app, login, password, req->peer, login_done, later, &retry, &err)) {
+		bb_http_resp refused = {0};
+		bb_http_error(&refused, &err);
+		refused.retry_after = retry;
+		bb_http_answer(later, &refused);
 		bb_err_clear(&err);
-		return;
 	}
-	bb_http_json(resp, 200, json_pack("{s:s, s:o, s:o}", "token", token, "expires_at", bb_json_time(expires),
-		"clerk", bb_clerk_json(c)));
 }
 
 /* 204 without body: nothing left to say about a session that is gone. */

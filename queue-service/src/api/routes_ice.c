@@ -22,7 +22,7 @@ static int count_request(const char *addr, gint64 now_s)
 	g_autofree char *key = g_strdup_printf("ice:%s:%" G_GINT64_FORMAT, addr, minute);
 	g_mutex_lock(&limit_lock);
 	if (!limit)
-		limit = bb_ratelimit_new(ICE_PER_MINUTE, 60);
+		limit = bb_ratelimit_new(ICE_PER_MINUTE, 60, BB_RATELIMIT_KEYS_DEFAULT);
 	if (minute != limit_minute) {
 		bb_ratelimit_prune(limit, now_s);   /* drops keys of minutes idle for an hour */
 		limit_minute = minute;

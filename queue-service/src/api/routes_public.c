@@ -4,9 +4,12 @@
 #include "base/bucket.h"
 #include "base/jsonutil.h"
 #include "domain/permit.h"
+#include "store/login.h"
 #include "store/offices.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void get_offices(bb_http_req *req, bb_http_resp *resp)
 {
@@ -84,6 +87,34 @@ static void get_healthz(bb_http_req *req, bb_http_resp *resp)
 		bb_http_json(resp, 503, json_pack("{s:s}", "status", "unavailable"));
 }
 
+/* Login attempts and the password hash workers (store/login.h): the queue of checks is bounded,
+ * and these gauges show it. */
+static void append_login_metrics(GString *s, bb_app *app)
+{
+	bb_login_stats st;
+	bb_login_get_stats(app, &st);
+	g_string_append_printf(s, "# HELP bb_login_checks Password checks waiting for a hash worker, running, and the bound on waiting ones.\n"
+		"# TYPE bb_login_checks gauge\nbb_login_checks{state=\"waiting\"} %u\nbb_login_checks{state=\"running\"} %u\n"
+		"bb_login_checks{state=\"max_waiting\"} %u\n", st.waiting, st.running, st.max_waiting);
+	g_string_append_printf(s, "# HELP bb_logins_total Login attempts by outcome (limited: blocked before any check; busy: refused, hash workers busy).\n"
+		"# TYPE bb_logins_total counter\nbb_logins_total{result=\"ok\"} %" G_GUINT64_FORMAT "\n"
+		"bb_logins_total{result=\"failed\"} %" G_GUINT64_FORMAT "\nbb_logins_total{result=\"limited\"} %" G_GUINT64_FORMAT "\n"
+		"bb_logins_total{result=\"busy\"} %" G_GUINT64_FORMAT "\n", st.ok, st.failed, st.limited, st.busy);
+}
+
+/* The process's resident memory (Prometheus's standard name), from /proc/self/statm. */
+static void append_process_metrics(GString *s)
+{
+	g_autofree char *statm = NULL;
+	unsigned long long size = 0, resident = 0;
+	if (!g_file_get_contents("/proc/self/statm", &statm, NULL, NULL) ||
+	    sscanf(statm, "%llu %llu", &size, &resident) != 2)
+		return;
+	g_string_append_printf(s, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+		"# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %llu\n",
+		resident * (unsigned long long)sysconf(_SC_PAGESIZE));
+}
+
 /* Prometheus text format; ticket counts by state come from the database at scrape time. */
 static void get_metrics(bb_http_req *req, bb_http_resp *resp)
 {
@@ -121,6 +152,8 @@ static void get_metrics(bb_http_req *req, bb_http_resp *resp)
 		app->metrics.ws_messages_out);
 	g_string_append_printf(s, "# HELP bb_db_errors_total Failed database statements.\n# TYPE bb_db_errors_total counter\n"
 		"bb_db_errors_total %" G_GUINT64_FORMAT "\n", bb_db_error_count(app->db) + bb_pool_db_errors(app->pool));
+	append_login_metrics(s, app);
+	append_process_metrics(s);
 	g_free(resp->body);
 	resp->status = 200;
 	resp->content_type = "text/plain; version=0.0.4";

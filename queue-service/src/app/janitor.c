@@ -1,6 +1,7 @@
 /* janitor.c: periodic maintenance. */
 #include "app/janitor.h"
 #include "base/logging.h"
+#include "store/login.h"
 #include "store/offices.h"
 #include "store/tickets.h"
 #include "api/internal.h"
@@ -166,6 +167,6 @@ void bb_janitor_run(bb_app *app, guint tick)
 	if (tick % 60 == 3)
 		bb_appointments_janitor(app);   /* retention + reminder mails */
 	if (tick % 60 == 2)
-		bb_ratelimit_prune(app->login_limit, now);
+		bb_login_prune(app, now);
 	status_by_time(app, now);
 }

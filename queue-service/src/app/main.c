@@ -5,6 +5,7 @@
 #include "db/pool.h"
 #include "store/app.h"
 #include "store/clerks.h"
+#include "store/login.h"
 #include "store/offices.h"
 #include "appointments/appointments.h"
 #include "sync/notify.h"
@@ -98,8 +99,9 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
 		if (cfg->db_pool_size > 1)
-			app.pool = bb_pool_new(cfg->db_pool_size, cfg->database_url, cfg->db_timeout_ms,
+			app.pool = bb_pool_new("bb-db", cfg->db_pool_size, 0, 0, cfg->database_url, cfg->db_timeout_ms,
 				bb_server_wake, srv);
+		bb_login_init(&app, cfg->login_hash_threads, (guint)cfg->login_hash_queue, bb_server_wake, srv);
 		bb_info("main", "started version=%s offices=%u", BB_SERVICE_VERSION, app.office_list->len);
 		bb_server_run(srv);
 		bb_info("main", "stopping");
@@ -107,6 +109,7 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 	app.stop = TRUE;
 	/* Workers finish what they run, their effects are applied; then the loop may go away. */
 	g_clear_pointer(&app.pool, bb_pool_free);
+	bb_login_free(&app);   /* logins in flight are answered while the connections exist */
 	signal_server = NULL;
 	bb_server_stop(srv);
 	bb_notify_free(&app);

@@ -3,6 +3,7 @@
 #include "app/server.h"
 #include "base/logging.h"
 #include "db/pool.h"
+#include "store/login.h"
 #include "sync/notify.h"
 #include "api/http.h"
 #include "api/internal.h"
@@ -55,13 +56,15 @@ static const struct lws_protocols internal_protocols[] = {
 
 /* lws_cancel_service() (bb_server_wake(), a worker finished a job) reaches the loop as
  * EVENT_WAIT_CANCELLED in every protocol's callback; the internal protocol's completes the
- * pool's finished jobs (idempotent), everything else goes to the internal API. */
+ * finished jobs of both pools (database, login hashes; idempotent), everything else goes to the
+ * internal API. */
 static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	void *in, size_t len)
 {
 	if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
 		bb_app *app = lws_context_user(lws_get_context(wsi));
 		bb_pool_dispatch(app->pool);
+		bb_login_dispatch(app);
 		return 0;
 	}
 	return bb_internal_callback(wsi, reason, user, in, len);
@@ -109,6 +112,7 @@ static void on_flush(lws_sorted_usec_list_t *sul)
 	/* Finished jobs are dispatched on the wake-up of lws_cancel_service(); this is only a
 	 * backstop so that a missed wake-up costs at most one flush period. */
 	bb_pool_dispatch(srv->app->pool);
+	bb_login_dispatch(srv->app);
 	srv->last_flush_us = g_get_monotonic_time();
 	bb_notify_flush(srv->app);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);

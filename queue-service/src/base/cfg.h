@@ -25,6 +25,8 @@ typedef struct bb_cfg {
 	int ws_queue_max;          /* outgoing messages queued per WebSocket before it is closed */
 	int db_timeout_ms;         /* statement timeout of the service's queries */
 	int db_pool_size;          /* connections for internal API ops; > 1: worker threads (db/pool.h) */
+	int login_hash_threads;    /* threads checking login passwords (store/login.h) */
+	int login_hash_queue;      /* login checks that may wait for those threads; more: 429 */
 	/* appointments (appointments/appointments.c) */
 	int checkin_before_s;      /* check-in opens this long before the slot */
 	int checkin_after_s;       /* ... and closes this long after its start */

@@ -25,6 +25,11 @@ gboolean bb_log_set_level_name(const char *name)
 	return FALSE;
 }
 
+gboolean bb_log_enabled(bb_log_level level)
+{
+	return level >= min_level;
+}
+
 /* Formats the whole line first and writes it with one call, so lines of two processes sharing
  * a log file do not interleave mid-line. */
 void bb_log(bb_log_level level, const char *component, const char *fmt, ...)

@@ -15,6 +15,8 @@ typedef enum bb_log_level {
 /* Returns FALSE for an unknown name ("debug", "info", "warn", "error"). */
 gboolean bb_log_set_level_name(const char *name);
 void bb_log(bb_log_level level, const char *component, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Whether a line of this level is written (to skip preparing arguments of filtered lines). */
+gboolean bb_log_enabled(bb_log_level level);
 
 #define bb_debug(comp, ...) bb_log(BB_LOG_DEBUG, comp, __VA_ARGS__)
 #define bb_info(comp, ...) bb_log(BB_LOG_INFO, comp, __VA_ARGS__)

@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 /* Something a job deferred to the loop (bb_pool_defer()). */
 typedef struct effect {
@@ -23,6 +25,7 @@ typedef struct bb_job {
 /* One worker thread and the connection only it uses. */
 typedef struct bb_worker {
 	bb_pool *pool;
+	int nice;
 	GThread *thread;
 	bb_db *db;
 	bb_job *job;             /* the job it runs now (worker thread only) */
@@ -41,6 +44,8 @@ struct bb_pool {
 	job_queue done;          /* bb_job* */
 	bb_worker *workers;
 	int n;
+	guint max_waiting;       /* bb_pool_try_submit()'s bound on `todo` (0: none) */
+	gint running;            /* atomic: jobs a worker has popped and not yet handed back */
 	bb_pool_fn wake;
 	gpointer wake_data;
 	guint64 db_errors;       /* loop only: summed over finished jobs */
@@ -122,18 +127,23 @@ static gpointer worker_main(gpointer data)
 	bb_worker *w = data;
 	bb_pool *pool = w->pool;
 	current = w;
+	/* Linux: a thread's nice value is its own (setpriority on its thread id). */
+	if (w->nice > 0 && setpriority(PRIO_PROCESS, (id_t)gettid(), w->nice) != 0)
+		bb_warn("pool", "could not lower the priority of a worker");
 	for (;;) {
 		gpointer item = queue_pop(&pool->todo);
 		if (item == pool)
 			break;
 		bb_job *job = item;
+		g_atomic_int_inc(&pool->running);
 		w->job = job;
-		guint64 errors = bb_db_error_count(w->db);
+		guint64 errors = w->db ? bb_db_error_count(w->db) : 0;
 		job->work(job->data);
-		if (bb_db_rollback_open(w->db))
+		if (w->db && bb_db_rollback_open(w->db))
 			bb_error("pool", "a job left a transaction open; rolled back");
-		job->db_errors = bb_db_error_count(w->db) - errors;
+		job->db_errors = w->db ? bb_db_error_count(w->db) - errors : 0;
 		w->job = NULL;
+		g_atomic_int_add(&pool->running, -1);
 		queue_push(&pool->done, job);
 		pool->wake(pool->wake_data);
 	}
@@ -143,8 +153,8 @@ static gpointer worker_main(gpointer data)
 
 /* The connections connect lazily (on a worker's first job): a pool can start while the database
  * is down, like the loop's own connection. */
-bb_pool *bb_pool_new(int n, const char *conninfo, int statement_timeout_ms, bb_pool_fn wake,
-	gpointer wake_data)
+bb_pool *bb_pool_new(const char *name, int n, guint max_waiting, int nice, const char *conninfo,
+	int statement_timeout_ms, bb_pool_fn wake, gpointer wake_data)
 {
 	bb_pool *pool = g_new0(bb_pool, 1);
 	queue_init(&pool->todo);
@@ -152,26 +162,67 @@ bb_pool *bb_pool_new(int n, const char *conninfo, int statement_timeout_ms, bb_p
 	pool->wake = wake;
 	pool->wake_data = wake_data;
 	pool->n = n;
+	pool->max_waiting = max_waiting;
 	pool->workers = g_new0(bb_worker, n);
 	for (int i = 0; i < n; i++) {
 		bb_worker *w = &pool->workers[i];
 		w->pool = pool;
-		w->db = bb_db_new(conninfo, statement_timeout_ms, FALSE);
-		g_autofree char *name = g_strdup_printf("bb-db-%d", i);
-		w->thread = g_thread_new(name, worker_main, w);
+		w->nice = nice;
+		w->db = conninfo ? bb_db_new(conninfo, statement_timeout_ms, FALSE) : NULL;
+		g_autofree char *thread_name = g_strdup_printf("%s-%d", name, i);
+		w->thread = g_thread_new(thread_name, worker_main, w);
 	}
-	bb_info("pool", "started threads=%d", n);
+	bb_info("pool", "started name=%s threads=%d max_waiting=%u nice=%d", name, n, max_waiting, nice);
 	return pool;
 }
 
-void bb_pool_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data)
+static bb_job *job_new(bb_pool_fn work, bb_pool_fn done, gpointer data)
 {
 	bb_job *job = g_new0(bb_job, 1);
 	job->work = work;
 	job->done = done;
 	job->data = data;
 	job->effects = g_array_new(FALSE, FALSE, sizeof(effect));
-	queue_push(&pool->todo, job);
+	return job;
+}
+
+void bb_pool_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data)
+{
+	queue_push(&pool->todo, job_new(work, done, data));
+}
+
+/* The check and the push under one hold of the lock: only the loop submits, but workers pop
+ * concurrently, and the bound is about what waits at the moment of the push. */
+gboolean bb_pool_try_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data)
+{
+	pthread_mutex_lock(&pool->todo.lock);
+	gboolean room = pool->max_waiting == 0 || g_queue_get_length(&pool->todo.items) < pool->max_waiting;
+	if (room) {
+		g_queue_push_tail(&pool->todo.items, job_new(work, done, data));
+		pthread_cond_signal(&pool->todo.nonempty);
+	}
+	pthread_mutex_unlock(&pool->todo.lock);
+	return room;
+}
+
+guint bb_pool_waiting(bb_pool *pool)
+{
+	if (!pool)
+		return 0;
+	pthread_mutex_lock(&pool->todo.lock);
+	guint n = g_queue_get_length(&pool->todo.items);
+	pthread_mutex_unlock(&pool->todo.lock);
+	return n;
+}
+
+gboolean bb_pool_has_room(bb_pool *pool)
+{
+	return pool->max_waiting == 0 || bb_pool_waiting(pool) < pool->max_waiting;
+}
+
+guint bb_pool_running(const bb_pool *pool)
+{
+	return pool ? (guint)g_atomic_int_get(&pool->running) : 0;
 }
 
 /* Runs a finished job's effects on the loop, then completes it. */
@@ -212,7 +263,8 @@ void bb_pool_free(bb_pool *pool)
 		g_thread_join(pool->workers[i].thread);
 	bb_pool_dispatch(pool);
 	for (int i = 0; i < pool->n; i++)
-		bb_db_free(pool->workers[i].db);
+		if (pool->workers[i].db)
+			bb_db_free(pool->workers[i].db);
 	queue_clear(&pool->todo);
 	queue_clear(&pool->done);
 	g_free(pool->workers);

@@ -1,7 +1,8 @@
-/* pool.h: worker threads with one PostgreSQL connection each, running jobs for the event-loop
- * thread, and the effects through which a job's changes get back to that thread (config key
- * db_pool_size; docs/configuration.md). The pool knows nothing of what its jobs do: the rules for
- * the service's code on a worker are in store/app.h.
+/* pool.h: worker threads with one PostgreSQL connection each (or none, for CPU work such as
+ * password hashing), running jobs for the event-loop thread, and the effects through which a
+ * job's changes get back to that thread (config keys db_pool_size, login_hash_threads;
+ * docs/configuration.md). The pool knows nothing of what its jobs do: the rules for the service's
+ * code on a worker are in store/app.h.
  *
  * Contract
  * - One thread, "the loop", creates the pool, submits jobs, dispatches finished ones and frees
@@ -22,7 +23,12 @@
  *   pop, never together with the other and never while other code runs, so there is no lock
  *   order to get wrong.
  * - Without a pool (the service with db_pool_size = 1) no worker exists: bb_pool_on_worker() is
- *   FALSE, bb_pool_worker_db() NULL and bb_pool_defer() refuses, so callers act directly. */
+ *   FALSE, bb_pool_worker_db() NULL and bb_pool_defer() refuses, so callers act directly.
+ * - A pool made without conninfo has workers without a connection (bb_pool_worker_db() is NULL
+ *   there too); its jobs must not reach the database.
+ * - Bounds: bb_pool_try_submit() refuses a job when `max_waiting` jobs wait for a worker already,
+ *   so that work a client can cause (a login) never queues without bound; bb_pool_submit() (the
+ *   internal API, bounded per connection by its own queue) always queues. */
 #ifndef BB_POOL_H
 #define BB_POOL_H
 
@@ -35,12 +41,25 @@ typedef struct bb_pool bb_pool;
 /* A job's work (worker thread), a job's completion, an effect, the wake-up: each gets its data. */
 typedef void (*bb_pool_fn)(gpointer data);
 
-/* Starts n worker threads, each with a connection (conninfo, statement timeout) that connects
- * lazily. wake(wake_data) is called from a worker thread whenever a job is finished. */
-bb_pool *bb_pool_new(int n, const char *conninfo, int statement_timeout_ms, bb_pool_fn wake,
-	gpointer wake_data);
+/* Starts n worker threads named "<name>-<i>", each with a connection (conninfo, statement
+ * timeout) that connects lazily, or without one when conninfo is NULL. At most max_waiting jobs
+ * wait for a worker when submitted with bb_pool_try_submit() (0: no bound). With nice > 0 the
+ * workers run at that lower CPU priority (CPU-bound work must not take the loop's core when the
+ * machine is busy). wake(wake_data) is called from a worker thread whenever a job is finished. */
+bb_pool *bb_pool_new(const char *name, int n, guint max_waiting, int nice, const char *conninfo,
+	int statement_timeout_ms, bb_pool_fn wake, gpointer wake_data);
 /* Loop: hands a job over; work(data) runs on a worker, later done(data) on the loop. */
 void bb_pool_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data);
+/* Loop: like bb_pool_submit(), but FALSE (and nothing queued, data still the caller's) when
+ * max_waiting jobs already wait for a worker. */
+gboolean bb_pool_try_submit(bb_pool *pool, bb_pool_fn work, bb_pool_fn done, gpointer data)
+	G_GNUC_WARN_UNUSED_RESULT;
+/* Loop: jobs waiting for a worker, and jobs a worker runs now (for /metrics and tests). */
+guint bb_pool_waiting(bb_pool *pool);
+/* Loop: whether bb_pool_try_submit() would take a job now (only the loop submits, workers only
+ * take jobs away: the answer holds until the loop submits). */
+gboolean bb_pool_has_room(bb_pool *pool);
+guint bb_pool_running(const bb_pool *pool);
 /* Loop: runs the effects and the done function of every finished job (NULL pool: nothing). */
 void bb_pool_dispatch(bb_pool *pool);
 /* Loop: lets the workers finish their current and queued jobs, joins them, completes

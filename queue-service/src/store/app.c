@@ -5,6 +5,8 @@
 bb_db *bb_app_db(bb_app *app)
 {
 	bb_db *worker = bb_pool_worker_db();
+	if (!worker && bb_pool_on_worker())
+		g_critical("database access from a worker without a connection");
 	return worker ? worker : app->db;
 }
 

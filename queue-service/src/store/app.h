@@ -14,6 +14,9 @@
  *     * reads of bb_app only app->cfg (immutable while serving).
  *   bb_office_get() and bb_slots_next_free() refuse to run on a worker (g_critical, no result):
  *   op handlers resolve the office cache on the loop in their prepare/finish steps.
+ * - The login hash workers (a second pool, without connections; store/login.h) run only the
+ *   argon2 check of one attempt on its own copies of password and hash; they touch nothing of
+ *   bb_app and reach no database (bb_app_db() there is a g_critical).
  *
  * Layers (docs/architecture.md): this is the store layer's header. Upper layers keep their state
  * here only as opaque structs or lists, and plug into the store through the sink and the hooks. */
@@ -77,7 +80,7 @@ struct bb_app {
 	GPtrArray *office_list;      /* bb_office*, sorted by id (borrowed from `offices`) */
 	gint64 offices_loaded_us;
 
-	bb_ratelimit *login_limit;
+	struct bb_login *login;      /* login attempts: limits, hash workers (store/login.c) */
 	GHashTable *session_cache;   /* token hash -> recently verified clerk (store/clerks.c) */
 	bb_metrics metrics;
 
@@ -92,7 +95,8 @@ struct bb_app {
 	gint64 started_us;            /* monotonic: first janitor sweep (store/recovery.c) */
 };
 
-/* The connection the current thread must use: a pool worker's own, else app->db. */
+/* The connection the current thread must use: a pool worker's own, else app->db (never on a
+ * worker of a pool without connections, e.g. the password hash workers). */
 bb_db *bb_app_db(bb_app *app);
 /* Runs one statement on bb_app_db(app); a database failure becomes the caller's bb_err. */
 PGresult *bb_app_exec(bb_app *app, const char *sql, int n_params, const char *const *params, bb_err *err);

@@ -1,13 +1,10 @@
-/* clerks.c: clerk sessions, login and presence. */
+/* clerks.c: clerks, their sessions and presence (login attempts: login.c). */
 #include "store/clerks.h"
 #include "base/logging.h"
 #include "base/secret.h"
 #include "store/offices.h"
 
 #include <string.h>
-
-#define LOGIN_FREE_FAILURES 5
-#define LOGIN_MAX_BLOCK_S 900
 
 /* A verified session is trusted for this long without asking the database again. Logout on
  * this instance drops it at once; logout, password change or disable through another instance
@@ -29,13 +26,11 @@ static void cached_free(gpointer p)
 
 void bb_clerks_init(bb_app *app)
 {
-	app->login_limit = bb_ratelimit_new(LOGIN_FREE_FAILURES, LOGIN_MAX_BLOCK_S);
 	app->session_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
 }
 
 void bb_clerks_free(bb_app *app)
 {
-	g_clear_pointer(&app->login_limit, bb_ratelimit_free);
 	g_clear_pointer(&app->session_cache, g_hash_table_destroy);
 }
 
@@ -140,59 +135,31 @@ bb_clerk *bb_clerk_by_session(bb_app *app, const char *token, bb_err *err)
 	return c;
 }
 
-/* Verifies against a fixed hash when the login does not exist, so both answers take as long. */
-static gboolean verify_password(const char *hash, const char *password)
+gboolean bb_clerk_password_hash(bb_app *app, const char *login, char **hash, bb_err *err)
 {
-	static char *dummy;
-	if (!hash) {
-		if (!dummy)
-			dummy = bb_password_hash("not-a-real-password");
-		if (dummy)
-			(void)bb_password_verify(dummy, password);
-		return FALSE;
-	}
-	return bb_password_verify(hash, password);
-}
-
-bb_clerk *bb_clerk_login(bb_app *app, const char *login, const char *password, const char *peer,
-	char **token, gint64 *expires_at, int *retry_after, bb_err *err)
-{
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	g_autofree char *lkey = g_strdup_printf("login:%s", login);
-	g_autofree char *akey = g_strdup_printf("addr:%s", peer);
-	int wait = MAX(bb_ratelimit_blocked(app->login_limit, lkey, now), bb_ratelimit_blocked(app->login_limit, akey, now));
-	if (wait > 0) {
-		*retry_after = wait;
-		bb_err_set(err, "rate_limited", "too many failed logins; retry in %d s", wait);
-		bb_info("clerks", "login refused reason=rate_limited peer=%s", peer);
-		return NULL;
-	}
 	const char *p[] = {login};
 	PGresult *r = bb_app_exec(app, "SELECT password_hash FROM clerk WHERE login = $1 AND NOT disabled", 1, p, err);
 	if (!r)
-		return NULL;
-	gboolean ok = verify_password(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : NULL, password);
+		return FALSE;
+	*hash = PQntuples(r) == 1 ? g_strdup(PQgetvalue(r, 0, 0)) : NULL;
 	PQclear(r);
-	if (!ok) {
-		bb_ratelimit_fail(app->login_limit, lkey, now);
-		bb_ratelimit_fail(app->login_limit, akey, now);
-		bb_info("clerks", "login failed peer=%s", peer);
-		bb_err_set(err, "unauthorized", "wrong login or password");
-		return NULL;
-	}
-	bb_ratelimit_reset(app->login_limit, lkey);
+	return TRUE;
+}
+
+bb_clerk *bb_clerk_session_open(bb_app *app, const char *login, char **token, gint64 *expires_at, bb_err *err)
+{
 	g_autofree char *tok = bb_token_new();
 	g_autofree char *hash = bb_token_hash(tok);
 	g_autofree char *ttl = g_strdup_printf("%d", app->cfg.session_ttl_s);
 	const char *p2[] = {hash, login, ttl};
 	PGresult *s = bb_app_exec(app, "WITH ins AS (INSERT INTO clerk_session (token_hash, clerk_id, expires_at) "
-		"SELECT $1, id, now() + make_interval(secs => $3::int) FROM clerk WHERE login = $2 "
+		"SELECT $1, id, now() + make_interval(secs => $3::int) FROM clerk WHERE login = $2 AND NOT disabled "
 		"RETURNING clerk_id, expires_at) "
 		CLERK_SELECT ", extract(epoch FROM ins.expires_at)::bigint FROM ins JOIN clerk c ON c.id = ins.clerk_id",
 		3, p2, err);
 	if (!s)
 		return NULL;
-	if (PQntuples(s) != 1) {
+	if (PQntuples(s) != 1) {   /* disabled or removed while the password was checked */
 		PQclear(s);
 		bb_err_set(err, "unauthorized", "wrong login or password");
 		return NULL;
@@ -201,7 +168,6 @@ bb_clerk *bb_clerk_login(bb_app *app, const char *login, const char *password, c
 	*expires_at = bb_db_int(s, 0, 5);
 	PQclear(s);
 	*token = g_steal_pointer(&tok);
-	bb_info("clerks", "login clerk=%d peer=%s", c->id, peer);
 	return c;
 }
 

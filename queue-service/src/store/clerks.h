@@ -1,5 +1,6 @@
-/* clerks.h: clerk sessions (random tokens stored as SHA-256), login with rate limiting, and
- * presence (offline | available | paused | busy) kept alive by heartbeats. */
+/* clerks.h: clerk sessions (random tokens stored as SHA-256) and presence (offline | available |
+ * paused | busy) kept alive by heartbeats. Login attempts (limits, password check off the loop)
+ * are store/login.h. */
 #ifndef BB_CLERKS_H
 #define BB_CLERKS_H
 
@@ -12,8 +13,7 @@ typedef struct bb_clerk {
 	int n_offices;
 } bb_clerk;
 
-/* Creates the login rate limiter (5 free failures per login and per address, then 1, 2, 4 ... s,
- * at most 15 min). */
+/* Creates the session cache. */
 void bb_clerks_init(bb_app *app);
 void bb_clerks_free(bb_app *app);
 void bb_clerk_free(bb_clerk *c);
@@ -26,11 +26,13 @@ gboolean bb_clerk_serves(const bb_clerk *c, const char *office);
 gboolean bb_clerk_is_admin(const bb_clerk *c);
 json_t *bb_clerk_json(const bb_clerk *c);
 
-/* Checks the password (rate-limited per login and per peer address). Returns the clerk and sets
- * *token (plain, shown once) and *expires_at (unix s). On 429 err->code is rate_limited and
- * *retry_after is set. */
-bb_clerk *bb_clerk_login(bb_app *app, const char *login, const char *password, const char *peer,
-	char **token, gint64 *expires_at, int *retry_after, bb_err *err);
+/* The password hash of an enabled clerk (*hash NULL when the login is unknown or disabled);
+ * FALSE with err on a database failure. For login.c, which checks it off the loop. */
+gboolean bb_clerk_password_hash(bb_app *app, const char *login, char **hash, bb_err *err);
+/* A new session of the enabled clerk `login` (the password was checked): the clerk, *token
+ * (plain, shown once) and *expires_at (unix s). NULL with err unauthorized when the clerk was
+ * disabled meanwhile, or a database error. */
+bb_clerk *bb_clerk_session_open(bb_app *app, const char *login, char **token, gint64 *expires_at, bb_err *err);
 gboolean bb_clerk_logout(bb_app *app, const char *token, bb_err *err);
 
 /* Sets presence; marks the clerk's offices dirty. state: available | paused | offline | busy. */
