@@ -72,6 +72,8 @@ const HEADER_JUNK = [
   'X-Forwarded-For: 1.2.3.4', 'Cookie: ' + 'c=1; '.repeat(100), 'Accept: */*', 'Expect: 100-continue',
   'Connection: upgrade', 'Upgrade: websocket', 'Range: bytes=0-1', 'Range: bytes=99999999-',
   'If-Modified-Since: garbage', 'Host: ', 'Host: evil.example', 'X-Long: ' + 'h'.repeat(3000),
+  // names lws 4.1.6 misparses (proper prefixes of names it knows; api/http_guard.h)
+  'X-A: 1', 'Co: x', 'Get: 1', 'Content-: 5', 'X-Forwarded-F: 1.2.3.4',
 ];
 const BODIES = [
   '', '{}', '[]', 'null', '{"login":"fuzzclerk","password":"wrong"}', '{"login":1,"password":2}',
@@ -239,6 +241,70 @@ test('oversized headers and bodies, slow and broken framing', async () => {
   await batchCheck('sizes');
 });
 
+test('header lines lws 4.1.6 cannot parse and ambiguous Content-Length are answered at once', async () => {
+  // Proper prefixes of names lws knows: the guard rewrites them; the request is answered as if
+  // the header were any unknown one (before: no answer until lws's 10 s header timeout).
+  for (const name of ['X-A', 'Co', 'Get', 'Hos', 'Content-', 'X-Forwarded-F', 'Sec-WebSocket', 'Accept-']) {
+    const r = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${name}: 1\r\n\r\n`, { timeoutMs: 2000 });
+    assert.equal(r.status, 200, `${name}: ${JSON.stringify(r)}`);
+  }
+  // A header after such a name is not swallowed: here Content-Length, so the body is read.
+  const body = '{"login":"nobody","password":"x"}';
+  const login = await rawRequest(port, `POST /api/v1/clerk/login HTTP/1.1\r\nHost: x\r\nCo: 1\r\n`
+    + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, { timeoutMs: 3000 });
+  assert.equal(login.status, 401, JSON.stringify(login));
+  // Pipelined, each with such a header: both answered, in order.
+  const two = await new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write('GET /healthz HTTP/1.1\r\nX-A: 1\r\n\r\n'
+      + 'GET /api/v1/offices/nope HTTP/1.1\r\nCo: 2\r\nConnection: close\r\n\r\n'));
+    const got = [];
+    sock.on('data', (d) => got.push(d));
+    sock.on('close', () => resolve(Buffer.concat(got).toString()));
+    setTimeout(() => sock.destroy(), 3000);
+  });
+  assert.deepEqual(two.split(/(?=HTTP\/1\.1 \d{3})/).map((x) => x.slice(9, 12)), ['200', '404'], two.slice(0, 300));
+  // A header line without a name or without a colon: 400 and closed at once (lws would wait).
+  for (const line of [': x', 'NoColon', 'X-A']) {
+    const r = await rawRequest(port, `GET /healthz HTTP/1.1\r\nHost: x\r\n${line}\r\n\r\n`, { timeoutMs: 2000 });
+    assert.equal(r.status, 400, `${line}: ${JSON.stringify(r)}`);
+    assert.equal(r.headers.connection, 'close');
+    assert.equal(JSON.parse(r.body.toString()).error.code, 'bad_request');
+  }
+  // Such a name split over two writes: answered at once either way (rewritten when it arrives in
+  // one read, else 400); the pause only makes two reads likely, nothing waits for it.
+  const split = await new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.setNoDelay(true);
+      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-');
+      setTimeout(() => sock.write('A: 1\r\nConnection: close\r\n\r\n'), 100);
+    });
+    const got = [];
+    sock.on('data', (d) => got.push(d));
+    sock.on('close', () => resolve(Buffer.concat(got).toString()));
+    setTimeout(() => sock.destroy(), 3000);
+  });
+  assert.match(split, /^HTTP\/1\.1 (200|400) /, split.slice(0, 200));
+  // Content-Length: one header, decimal digits; anything else is 400 and the connection closes.
+  for (const cl of [[`${body.length}`, `${body.length}`], [`${body.length}`, `${body.length + 1}`],
+    [`${body.length}, ${body.length}`], ['-1'], [`+${body.length}`], ['abc'], ['']]) {
+    const head = cl.map((v) => `Content-Length: ${v}`).join('\r\n');
+    const r = await rawRequest(port, `POST /api/v1/clerk/login HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n${body}`, { timeoutMs: 2000 });
+    assert.equal(r.status, 400, `${JSON.stringify(cl)}: ${JSON.stringify(r)}`);
+    assert.equal(r.headers.connection, 'close');
+    assert.match(JSON.parse(r.body.toString()).error.message, /Content-Length/);
+  }
+  // Transfer-Encoding with Content-Length (either order): which one ends the body is in doubt, 400.
+  for (const head of [`Transfer-Encoding: chunked\r\nContent-Length: ${body.length}`,
+    `Content-Length: ${body.length}\r\nTransfer-Encoding: chunked`]) {
+    const r = await rawRequest(port, `POST /api/v1/clerk/login HTTP/1.1\r\nHost: x\r\n${head}\r\n\r\n${body}`, { timeoutMs: 2000 });
+    assert.equal(r.status, 400, `${head}: ${JSON.stringify(r)}`);
+    assert.equal(r.headers.connection, 'close');
+  }
+  const m = await stack.svc.http('GET', '/metrics');
+  assert.ok(Number(m.body.match(/^bb_http_header_guard_total\{action="rewritten"\} (\d+)$/m)[1]) >= 8);
+  await batchCheck('header guard');
+});
+
 test('/api/v1/live misuse', async () => {
   // Upgrades on other paths and with a wrong subprotocol are refused; the listener survives.
   for (const p of ['/api/v1/offices', '/internal/v1', '/api/v1/live/x', '/']) {
@@ -273,4 +339,7 @@ test('/api/v1/live misuse', async () => {
   slow.ws._socket.pause();
   await batchCheck('live');
   slow.ws.terminate();
+  // Closing a citizen's live connection is logged with the client's network, not the address.
+  assert.match(stack.svc.log, /live closing connection peer=127\.0\.0\.0 /);
+  assert.doesNotMatch(stack.svc.log, /live closing connection peer=127\.0\.0\.1/);
 });

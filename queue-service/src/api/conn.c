@@ -1,10 +1,11 @@
 /* conn.c: per-connection outgoing queue written from the WRITEABLE callback only. */
 #include "api/conn.h"
+#include "base/client_addr.h"
 #include "base/logging.h"
 
 #include <string.h>
 
-void bb_conn_init(bb_conn *c, struct lws *wsi, const char *kind, guint max)
+void bb_conn_init(bb_conn *c, struct lws *wsi, const char *kind, guint max, gboolean client)
 {
 	memset(c, 0, sizeof *c);
 	c->wsi = wsi;
@@ -13,7 +14,10 @@ void bb_conn_init(bb_conn *c, struct lws *wsi, const char *kind, guint max)
 	g_queue_init(&c->out);
 	char ip[64] = "";
 	lws_get_peer_simple(wsi, ip, sizeof ip);
-	g_strlcpy(c->peer, ip, sizeof c->peer);
+	if (client)
+		bb_client_addr_for_log(ip, c->peer, sizeof c->peer);
+	else
+		g_strlcpy(c->peer, ip, sizeof c->peer);
 }
 
 void bb_conn_clear(bb_conn *c)

@@ -13,10 +13,12 @@ typedef struct bb_conn {
 	GQueue out;             /* GBytes with LWS_PRE headroom */
 	guint max;
 	gboolean closing;
-	char peer[64];
+	char peer[64];          /* for log lines: a client's network only (see bb_conn_init()) */
 } bb_conn;
 
-void bb_conn_init(bb_conn *c, struct lws *wsi, const char *kind, guint max);
+/* client: the peer is a member of the public (a live WebSocket), whose address is logged as its
+ * network only (base/client_addr.h); else (a Janus node) the address is logged as it is. */
+void bb_conn_init(bb_conn *c, struct lws *wsi, const char *kind, guint max, gboolean client);
 void bb_conn_clear(bb_conn *c);
 /* Queues a copy of text; closes the connection (logged) when over the bound. */
 void bb_conn_send(bb_conn *c, const char *text);

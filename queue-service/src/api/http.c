@@ -1,5 +1,6 @@
 /* http.c: public HTTP protocol callback: request parsing, size limits, routing, responses. */
 #include "api/http.h"
+#include "api/http_guard.h"
 #include "base/client_addr.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
@@ -270,6 +271,30 @@ static int dispatch_and_send(bb_app *app, struct lws *wsi, pss *p)
 	return send_response(app, wsi, p);
 }
 
+/* Content-Length as RFC 9110 wants it: at most one such header, 1 to 18 decimal digits (none: 0).
+ * Two headers, a list ("5, 5"), a sign or blanks are refused: lws reads the body by the first
+ * header's value while another reader might take another one, and a request whose end is in
+ * doubt must not be answered as if it were not (request smuggling). */
+static gboolean read_content_length(struct lws *wsi, long long *out)
+{
+	char cl[24];
+	*out = 0;
+	int n = lws_hdr_copy_fragment(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH, 0);
+	if (n < 0)
+		return lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) == 0;   /* absent, or too long */
+	char second[24];
+	if (lws_hdr_copy_fragment(wsi, second, sizeof second, WSI_TOKEN_HTTP_CONTENT_LENGTH, 1) >= 0 ||
+	    lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, 1) > 0)
+		return FALSE;   /* a second Content-Length header (empty or not) */
+	if (n == 0 || n > 18)
+		return FALSE;
+	for (int i = 0; i < n; i++)
+		if (!g_ascii_isdigit(cl[i]))
+			return FALSE;
+	*out = g_ascii_strtoll(cl, NULL, 10);
+	return TRUE;
+}
+
 static int on_http(bb_app *app, struct lws *wsi, pss *p)
 {
 	reset(p);
@@ -281,10 +306,12 @@ static int on_http(bb_app *app, struct lws *wsi, pss *p)
 		bb_http_error_code(&p->resp, "bad_request", "unsupported method or path too long");
 		return send_response(app, wsi, p);
 	}
-	char cl[24] = "";
 	long long content_length = 0;
-	if (lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
-		content_length = g_ascii_strtoll(cl, NULL, 10);
+	if (!read_content_length(wsi, &content_length)) {
+		p->close_after = TRUE;
+		bb_http_error_code(&p->resp, "bad_request", "Content-Length must be one header holding a decimal number");
+		return send_response(app, wsi, p);
+	}
 	if (content_length > BB_HTTP_BODY_MAX) {
 		p->close_after = TRUE;
 		bb_http_error_code(&p->resp, "too_large", "request body over 16 KiB");
@@ -308,6 +335,15 @@ int bb_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 {
 	pss *p = user;
 	bb_app *app = lws_context_user(lws_get_context(wsi));
+	/* A new connection of the public listener (`in` is its socket; no per-session data yet):
+	 * its reads go through the header guard (api/http_guard.h). */
+	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
+		bb_http_guard_watch((int)(lws_intptr_t)in);
+		return 0;
+	}
+	/* Closed, also before any per-session data (a header timeout): the socket is no longer ours. */
+	if (reason == LWS_CALLBACK_CLOSED_HTTP || reason == LWS_CALLBACK_CLOSED)
+		bb_http_guard_forget(lws_get_socket_fd(wsi));
 	/* lws calls some reasons (e.g. after a header overflow) before per-session data exists. */
 	if (!p)
 		return lws_callback_http_dummy(wsi, reason, user, in, len);

@@ -294,7 +294,7 @@ int bb_internal_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	}
 	case LWS_CALLBACK_ESTABLISHED: {
 		memset(ic, 0, sizeof *ic);
-		bb_conn_init(&ic->conn, wsi, "internal", (guint)app->cfg.ws_queue_max);
+		bb_conn_init(&ic->conn, wsi, "internal", (guint)app->cfg.ws_queue_max, FALSE);
 		ic->rx = g_string_new(NULL);
 		app->internal_conns = g_list_prepend(app->internal_conns, ic);
 		bb_info("internal", "plugin connected peer=%s", ic->conn.peer);

@@ -85,7 +85,7 @@ int bb_live_callback(bb_app *app, bb_lconn *lc, struct lws *wsi, enum lws_callba
 	}
 	case LWS_CALLBACK_ESTABLISHED: {
 		memset(lc, 0, sizeof *lc);
-		bb_conn_init(&lc->conn, wsi, "live", (guint)app->cfg.ws_queue_max);
+		bb_conn_init(&lc->conn, wsi, "live", (guint)app->cfg.ws_queue_max, TRUE);
 		lc->active = TRUE;
 		app->live_conns = g_list_prepend(app->live_conns, lc);
 		send_snapshot(app, lc);

@@ -6,6 +6,7 @@
 #include "store/login.h"
 #include "sync/notify.h"
 #include "api/http.h"
+#include "api/http_guard.h"
 #include "api/internal.h"
 #include "api/live.h"
 #include "app/janitor.h"
@@ -224,6 +225,7 @@ static gboolean listen_on(bb_server *srv)
 {
 	bb_app *app = srv->app;
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_bridge);
+	bb_http_guard_init();   /* this thread's reads of public connections are guarded */
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
