@@ -101,6 +101,19 @@ test('one address failing on many logins is limited across logins', async () => 
   assert.equal((await login('mueller', stack.passwords.mueller, '198.51.100.10')).status, 200);
 });
 
+test('an IPv6 /64 is one address: changing the host part does not escape the limit', async () => {
+  let refused;
+  for (let i = 1; i <= 40 && !refused; i++) {
+    const r = await login(`v6user${i}`, 'x', `2001:db8:5:6::${i.toString(16)}`);
+    if (r.status === 429) refused = r;
+    else assert.equal(r.status, 401);
+  }
+  assert.ok(refused, 'a 429 after about 20 failures from one /64');
+  assert.match(refused.body.error.message, /too many failed logins/);
+  // Another /64 is another address.
+  assert.equal((await login('schmidt', stack.passwords.schmidt, '2001:db8:5:7::1')).status, 200);
+});
+
 test('a flood beyond the hash queue is refused at once; queue and memory stay bounded; GETs answered', async () => {
   const rss = async () => (await metrics())('process_resident_memory_bytes');
   const waiting = async () => (await metrics())('bb_login_checks{state="waiting"}');
@@ -140,6 +153,8 @@ test('a flood beyond the hash queue is refused at once; queue and memory stay bo
 test('log lines carry the client network, never the address', () => {
   assert.match(svc.log, /login failed net=203\.0\.113\.0/);
   assert.match(svc.log, /login clerk=\d+ net=192\.0\.2\.0/);
+  assert.match(svc.log, /login failed net=2001:db8:5::/);
+  assert.doesNotMatch(svc.log, /2001:db8:5:6::/);
   for (const addr of ['203.0.113.7', '192.0.2.10', '198.51.100.9', '10.0.0.5']) {
     assert.ok(!new RegExp(`${addr.replaceAll('.', '\\.')}(?![0-9])`).test(svc.log), `${addr} not logged`);
   }

@@ -20,9 +20,11 @@
 #define BUSY_RETRY_S 1             /* Retry-After when every worker is busy and the queue full */
 #define HASH_NICE 10               /* hash workers yield the CPU to the loop and the database */
 
+/* Addresses are limited as their client key (base/bucket.h): an IPv6 host picks any address of
+ * its /64, so the /64 is one address here as for join permits and appointment codes. */
 struct bb_login {
-	bb_ratelimit *pairs;       /* "login\naddress" */
-	bb_ratelimit *addrs;       /* address */
+	bb_ratelimit *pairs;       /* "login\nclient key" */
+	bb_ratelimit *addrs;       /* client key */
 	bb_buckets *logins;        /* login */
 	bb_pool *pool;             /* hash workers; NULL: checks run inline */
 	guint max_waiting;
@@ -33,6 +35,7 @@ struct bb_login {
 typedef struct attempt {
 	bb_app *app;
 	char *login, *peer, *password;
+	char *client;              /* peer's client key: what the limits count (peer: for log lines) */
 	char *hash;                /* NULL: unknown login, checked against the dummy */
 	gboolean ok;
 	bb_login_done done;
@@ -46,6 +49,7 @@ static void attempt_free(attempt *a)
 	g_free(a->password);
 	g_free(a->login);
 	g_free(a->peer);
+	g_free(a->client);
 	g_free(a->hash);
 	g_free(a);
 }
@@ -139,19 +143,19 @@ void bb_login_get_stats(bb_app *app, bb_login_stats *out)
 	};
 }
 
-static char *pair_key(const char *login, const char *peer)
+static char *pair_key(const char *login, const char *client)
 {
-	return g_strdup_printf("%s\n%s", login, peer);
+	return g_strdup_printf("%s\n%s", login, client);
 }
 
 /* What a failure costs: the pair (much more while the login is slowed), the address, a token of
  * the login's bucket. */
 static void count_failure(struct bb_login *l, const attempt *a, gint64 now)
 {
-	g_autofree char *pair = pair_key(a->login, a->peer);
+	g_autofree char *pair = pair_key(a->login, a->client);
 	gboolean slowed = bb_buckets_take(l->logins, a->login, now) > 0;
 	bb_ratelimit_fail_n(l->pairs, pair, now, slowed ? SLOWED_WEIGHT : 1);
-	bb_ratelimit_fail(l->addrs, a->peer, now);
+	bb_ratelimit_fail(l->addrs, a->client, now);
 	l->failed++;
 	char net[BB_CLIENT_ADDR_MAX];
 	bb_client_addr_for_log(a->peer, net, sizeof net);
@@ -169,7 +173,7 @@ static void finish(gpointer data)
 		count_failure(l, a, now);
 		bb_err_set(&res.err, "unauthorized", "wrong login or password");
 	} else {
-		g_autofree char *pair = pair_key(a->login, a->peer);
+		g_autofree char *pair = pair_key(a->login, a->client);
 		bb_ratelimit_reset(l->pairs, pair);
 		res.clerk = bb_clerk_session_open(a->app, a->login, &res.token, &res.expires_at, &res.err);
 		if (res.clerk) {
@@ -207,8 +211,10 @@ gboolean bb_login_start(bb_app *app, const char *login, const char *password, co
 {
 	struct bb_login *l = app->login;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	g_autofree char *pair = pair_key(login, peer);
-	int wait = MAX(bb_ratelimit_blocked(l->pairs, pair, now), bb_ratelimit_blocked(l->addrs, peer, now));
+	char client[64];
+	bb_client_key(peer, client, sizeof client);
+	g_autofree char *pair = pair_key(login, client);
+	int wait = MAX(bb_ratelimit_blocked(l->pairs, pair, now), bb_ratelimit_blocked(l->addrs, client, now));
 	if (wait > 0) {
 		l->limited++;
 		*retry_after = wait;
@@ -228,6 +234,7 @@ gboolean bb_login_start(bb_app *app, const char *login, const char *password, co
 	a->app = app;
 	a->login = g_strdup(login);
 	a->peer = g_strdup(peer);
+	a->client = g_strdup(client);
 	a->password = g_strdup(password);
 	a->done = done;
 	a->user = user;

@@ -17,7 +17,8 @@
  *       While it is empty the login is *slowed*: attempts are still checked, so the correct
  *       password still logs in, but a failure blocks its (login, address) pair for 15 min at
  *       once. Many addresses then get one guess each per quarter hour.
- *   A success clears its pair's failures. Blocks and buckets are bounded in memory
+ *   A client address is counted as its client key (bb_client_key(): IPv4 as it is, IPv6 as its
+ *   /64). A success clears its pair's failures. Blocks and buckets are bounded in memory
  *   (base/ratelimit.h, base/bucket.h).
  * - Log lines carry the client address reduced to its network (base/client_addr.h), never whole.
  *
