@@ -36,9 +36,10 @@ parsers)
 	for f in "$q"/*/*.c; do
 		[ "${f#"$q"/}" = app/main.c ] || set -- "$@" "$f"
 	done
+	# -D_GNU_SOURCE as the meson build (meson.build) defines it (gettid, explicit_bzero ...).
 	# shellcheck disable=SC2046,SC2086
 	"$CLANG" $sanitize \
-		-DBB_SOURCE_ROOT="\"$src\"" -I"$q" -I"$out" -I"$src/protocol" \
+		-D_GNU_SOURCE -DBB_SOURCE_ROOT="\"$src\"" -I"$q" -I"$out" -I"$src/protocol" \
 		"$src/tests/fuzz/fuzz_parsers.c" "$@" \
 		"$out/bb_protocol.c" "$src/protocol/bb_text.c" "$src/protocol/bb_fields.c" \
 		$(pkg-config --cflags --libs glib-2.0 gio-2.0 jansson libwebsockets libpq libcurl libargon2 libidn2) -lm -lpthread \
