@@ -177,6 +177,11 @@ void bb_consultation_start(bb_consultation *c, json_t *jsep_answer) {
 	bb_consultation_notify(c, "consultation_started", NULL);
 	JANUS_LOG(LOG_INFO, "[%s] consultation %s started: clerk %p, citizen %p\n", BB_PACKAGE, c->number,
 		(void *)c->clerk->handle, (void *)c->citizen->handle);
+	/* A side's PeerConnection ended while the accept was on its way to the queue service (its
+	 * hangup found the consultation still calling): the consultation ends at once, as it would
+	 * have a moment later, instead of relaying into a dead PeerConnection. */
+	if(!c->citizen->has_pc || c->citizen->pc_closing || !c->clerk->has_pc || c->clerk->pc_closing)
+		bb_consultation_end_media(c, "closed", NULL);
 }
 
 void bb_consultation_end_media(bb_consultation *c, const char *reason, bb_session *by) {
