@@ -17,13 +17,16 @@ before(async () => {
   stack = await startStack({
     offices: [{ id: 'kfz', prefix: 'KFZ', capacity: 100 }, { id: 'fs', prefix: 'FS' }],
     clerks: [{ login: 'mueller', offices: ['kfz', 'fs'] }],
-    env: { BB_PERMIT_BURST: String(BURST), BB_PERMIT_REFILL_S: '3600', BB_TRUSTED_PROXIES: '127.0.0.1' },
+    env: { BB_PERMIT_BURST: String(BURST), BB_PERMIT_REFILL_S: '3600', BB_TRUSTED_PROXIES: '127.0.0.1',
+      BB_BOOKING_BURST: String(BURST), BB_BOOKING_REFILL_S: '3600' },
   });
   svc = stack.svc;
   plugin = await svc.internal('janus-permits');
   plugin.permitFor = null;   // this test hands out every permit itself
   await clerkOnline(svc, plugin, 'mueller', stack.passwords.mueller);
   for (const id of ['kfz', 'fs']) await waitOffice(svc, id, (o) => o.status === 'open');
+  stack.pg.psql(`INSERT INTO appointment_policy (office_id, slot_min, capacity, horizon_days, lead_s, share_permille)
+                 VALUES ('fs', 20, 100, 366, 0, 1000)`, 'bb');
 });
 
 after(async () => {
@@ -50,6 +53,20 @@ test('permits per address: a burst, then 429 with Retry-After; IPv6 counted per 
   assert.equal((await permit('kfz', '2001:db8:1:2:ffff:ffff:ffff:ffff')).status, 429);
   assert.equal((await permit('kfz', '2001:db8:1:3::1')).status, 201);
   assert.equal((await permit('no-such-office', '203.0.113.7')).status, 404);
+});
+
+test('bookings per address: a burst (refused attempts count too), then 429; others still book', async () => {
+  const slots = (await svc.http('GET', '/api/v1/offices/fs/slots?from=2027-02-01&days=1')).body.slots;
+  const book = (addr, body) => svc.http('POST', '/api/v1/appointments',
+    { headers: from(addr), body: { office: 'fs', start: slots[0].start, name: 'Erika', ...body } });
+  assert.equal((await book('203.0.113.20', { name: '' })).status, 400, 'a refused booking');
+  for (let i = 1; i < BURST; i++) assert.equal((await book('203.0.113.20', {})).status, 201);
+  const over = await book('203.0.113.20', {});
+  assert.equal(over.status, 429);
+  assert.equal(over.body.error.code, 'rate_limited');
+  assert.ok(Number(over.headers.get('retry-after')) > 0);
+  assert.equal((await book('203.0.113.21', {})).status, 201, 'another address books');
+  assert.equal(stack.pg.psql("SELECT count(*) FROM appointment WHERE office_id = 'fs'", 'bb'), String(BURST));
 });
 
 test('a new ticket needs a fresh permit of its office, used once; resuming needs none', async () => {

@@ -25,8 +25,8 @@ export function queueEnv(dbUrl, extra = {}) {
     BB_DATABASE_URL: dbUrl, BB_INTERNAL_SECRET: SECRET, BB_SQL_DIR: path.join(sourceRoot, 'sql'),
     BB_HTTP_BIND: '127.0.0.1', BB_LOG_LEVEL: 'info',
     // Every test client comes from 127.0.0.1: tests not about join permits get a bucket large
-    // enough for their own joins (tests of the limit set BB_PERMIT_BURST themselves).
-    BB_PERMIT_BURST: '100000', ...extra,
+    // enough for their own joins and bookings (tests of the limits set them themselves).
+    BB_PERMIT_BURST: '100000', BB_BOOKING_BURST: '100000', ...extra,
   };
 }
 

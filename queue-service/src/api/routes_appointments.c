@@ -2,6 +2,7 @@
  * cancel and the .ics (docs/rest-api.md, docs/appointments.md). Request checks live here; the
  * work is in appointments/appointments.c. */
 #include "api/http.h"
+#include "base/bucket.h"
 #include "base/timeparse.h"
 #include "store/offices.h"
 #include "appointments/appointments.h"
@@ -92,9 +93,35 @@ static const bb_field booking_fields[] = {
 	{NULL, 0, FALSE, 0},
 };
 
+/* The booking limiter: state of this route, the lws thread its only user (as routes_public.c's
+ * permits). */
+static bb_buckets *bookings;
+
+/* Why a rate per address: one script could otherwise book every slot of every office, and
+ * citizens would find nothing free. Taken before any check, so refused attempts count too;
+ * generous enough for a family or a citizens' advice desk behind one address (docs/rest-api.md). */
+static gboolean booking_allowed(bb_http_req *req, bb_http_resp *resp)
+{
+	char client[72];
+	bb_client_key(req->peer, client, sizeof(client));
+	if (!bookings)
+		bookings = bb_buckets_new(req->app->cfg.booking_burst, req->app->cfg.booking_refill_s, 200000);
+	int wait = bb_buckets_take(bookings, client, g_get_real_time() / G_USEC_PER_SEC);
+	if (wait <= 0)
+		return TRUE;
+	bb_err err = {0};
+	bb_err_set(&err, "rate_limited", "too many bookings from this address; try again later");
+	err.extra = json_pack("{s:i}", "retry_after_s", wait);
+	reply_error(resp, &err);
+	bb_err_clear(&err);
+	return FALSE;
+}
+
 /* POST /api/v1/appointments */
 static void post_appointment(bb_http_req *req, bb_http_resp *resp)
 {
+	if (!booking_allowed(req, resp))
+		return;
 	bb_booking b = {
 		.office = str_field(req->body, "office"), .start = str_field(req->body, "start"),
 		.name = str_field(req->body, "name"), .contact = str_field(req->body, "contact"),

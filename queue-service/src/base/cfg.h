@@ -21,6 +21,7 @@ typedef struct bb_cfg {
 	int presence_timeout_s;
 	int plugin_grace_s;
 	int permit_burst, permit_refill_s, permit_ttl_s;
+	int booking_burst, booking_refill_s;
 	int retention_s;           /* 0: personal fields erased at the end of the office's local day */
 	int ws_queue_max;          /* outgoing messages queued per WebSocket before it is closed */
 	int db_timeout_ms;         /* statement timeout of the service's queries */
