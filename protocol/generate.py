@@ -41,7 +41,7 @@ class CatalogueError(Exception):
 
 def load():
     cat = {}
-    for part in ('errors', 'limits', 'values', 'janus-api', 'internal-api'):
+    for part in ('errors', 'limits', 'values', 'janus-api', 'internal-api', 'rest-api'):
         with open(os.path.join(HERE, part + '.json'), encoding='utf-8') as f:
             cat[part] = json.load(f)
     return cat
@@ -125,6 +125,11 @@ def check(cat):
     unique(internal['events'], 'name', 'internal event')
     for op in internal['ops']:
         check_fields('op ' + op['name'], op['fields'])
+    unique(cat['rest-api']['bodies'], 'name', 'REST body')
+    for b in cat['rest-api']['bodies']:
+        if b['method'] not in ('POST', 'PUT', 'PATCH'):
+            problems.append(f'REST body {b["name"]}: method {b["method"]}')
+        check_fields('REST body ' + b['name'], b['fields'])
     if problems:
         raise CatalogueError('\n'.join(problems))
 
@@ -272,6 +277,21 @@ def gen_c(cat):
     w('extern const bb_internal_op bb_internal_ops[BB_OP_N];')
     w('const bb_internal_op *bb_internal_op_find(const char *name, bb_op_id *id);')
     w('')
+    w('/* ---- REST request bodies (queue service router) ---- */')
+    w('typedef enum bb_rest_body_id {')
+    for i, b in enumerate(cat['rest-api']['bodies']):
+        w(f'\tBB_REST_{cname(b["name"])} = {i},')
+    w(f'\tBB_REST_N = {len(cat["rest-api"]["bodies"])}')
+    w('} bb_rest_body_id;')
+    w('typedef struct bb_rest_body {')
+    w('\tconst char *name;')
+    w('\tconst char *method;')
+    w('\tconst char *path;')
+    w('\tconst bb_proto_field *fields;')
+    w('\tint n_fields;')
+    w('} bb_rest_body;')
+    w('extern const bb_rest_body bb_rest_bodies[BB_REST_N];')
+    w('')
     w('/* ---- internal API events (queue service -> plugin), the value of "event" ---- */')
     for e in cat['internal-api']['events']:
         w(f'#define BB_IEV_{cname(e["name"])} {c_string(e["name"])}')
@@ -391,6 +411,15 @@ def gen_c(cat):
     for op in cat['internal-api']['ops']:
         w(f'\t[BB_OP_{cname(op["name"])}] = {{ {c_string(op["name"])}, {int(op["clerk"])}, '
           f'op_{op["name"]}_fields, {len(op_fields(op))} }},')
+    w('};')
+    w('')
+    for b in cat['rest-api']['bodies']:
+        fields_table(f'rest_{b["name"]}_fields', b['fields'])
+    w('')
+    w('const bb_rest_body bb_rest_bodies[BB_REST_N] = {')
+    for b in cat['rest-api']['bodies']:
+        w(f'\t[BB_REST_{cname(b["name"])}] = {{ {c_string(b["name"])}, {c_string(b["method"])}, '
+          f'{c_string(b["path"])}, rest_{b["name"]}_fields, {len(b["fields"])} }},')
     w('};')
     w('')
     w('const bb_internal_op *bb_internal_op_find(const char *name, bb_op_id *id) {')
@@ -577,6 +606,12 @@ def doc_blocks(cat):
     for e in cat['internal-api']['events']:
         rows.append(f'| `{e["name"]}` | {md_escape(e["doc"])} |')
     blocks['internal-events'] = '\n'.join(rows)
+
+    rows = ['| request | body fields | what it does |', '|---|---|---|']
+    for b in cat['rest-api']['bodies']:
+        fields = ', '.join(field_doc(f, limits) for f in b['fields'])
+        rows.append(f'| `{b["method"]} {b["path"]}` | {fields} | {md_escape(b["doc"])} |')
+    blocks['rest-bodies'] = '\n'.join(rows)
     return blocks
 
 
@@ -624,6 +659,11 @@ def gen_protocol_md(cat, blocks):
         '',
         '## Internal API events',
         blocks['internal-events'],
+        '',
+        '## REST request bodies',
+        'JSON bodies are checked against these fields before anything else (`?` = optional).',
+        '',
+        blocks['rest-bodies'],
         '',
     ]
     return '\n'.join(parts)

@@ -149,7 +149,7 @@ static void dispatch(bb_app *app, struct lws *wsi, pss *p)
 				if (!req.body)
 					bb_err_set(&err, "bad_request", "the body must be a JSON object");
 				else
-					bb_validate(req.body, r->body, &err);
+					bb_validate_proto(req.body, r->body->fields, r->body->n_fields, &err);
 			}
 			if (err.code)
 				bb_http_error(&p->resp, &err);

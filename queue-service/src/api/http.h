@@ -10,6 +10,7 @@
 
 #include "base/validate.h"
 #include "store/app.h"
+#include "bb_protocol.h"
 #include "api/live.h"
 
 #define BB_HTTP_BODY_MAX 16384
@@ -40,7 +41,7 @@ typedef struct bb_route {
 	const char *method;
 	const char *pattern;
 	void (*handler)(bb_http_req *req, bb_http_resp *resp);
-	const bb_field *body;       /* NULL: no body expected */
+	const bb_rest_body *body;   /* its fields in the catalogue (bb_rest_bodies); NULL: no body */
 } bb_route;
 
 extern const bb_route bb_routes_public[];

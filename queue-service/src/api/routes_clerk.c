@@ -4,10 +4,6 @@
 #include "store/clerks.h"
 #include "store/login.h"
 
-static const bb_field login_fields[] = {
-	{"login", BB_T_STRING, TRUE, 64}, {"password", BB_T_STRING, TRUE, 256}, {NULL},
-};
-
 /* Loop: the password check is done; answer the waiting request. The token is returned once. */
 static void login_done(bb_app *app, bb_login_result *res, gpointer user)
 {
@@ -76,7 +72,7 @@ static void get_me(bb_http_req *req, bb_http_resp *resp)
 }
 
 const bb_route bb_routes_clerk[] = {
-	{"POST", "/api/v1/clerk/login", post_login, login_fields},
+	{"POST", "/api/v1/clerk/login", post_login, &bb_rest_bodies[BB_REST_LOGIN]},
 	{"POST", "/api/v1/clerk/logout", post_logout, NULL},
 	{"GET", "/api/v1/clerk/me", get_me, NULL},
 	{NULL, NULL, NULL, NULL},

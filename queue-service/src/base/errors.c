@@ -1,16 +1,9 @@
-/* errors.c: error catalogue (code -> HTTP status) and the bb_err helpers. */
+/* errors.c: the bb_err helpers; codes and their HTTP statuses come from the protocol catalogue. */
 #include "base/errors.h"
+#include "bb_protocol.h"
 
 #include <string.h>
 
-static const struct { const char *code; int http; } catalogue[] = {
-	{"bad_request", 400}, {"too_large", 413}, {"unauthorized", 401}, {"forbidden", 403},
-	{"unknown_op", 400}, {"not_found", 404}, {"method_not_allowed", 405}, {"closed", 409},
-	{"full", 409}, {"invalid_token", 409}, {"illegal_transition", 409}, {"no_ticket", 404},
-	{"conflict", 409}, {"rate_limited", 429}, {"unavailable", 503}, {"internal", 500},
-	/* appointments (appointments/appointments.c) */
-	{"invalid_code", 404}, {"cancelled", 409}, {"too_early", 409}, {"too_late", 409},
-};
 
 void bb_err_set(bb_err *err, const char *code, const char *fmt, ...)
 {
@@ -40,10 +33,8 @@ void bb_err_clear(bb_err *err)
 
 int bb_err_http_status(const char *code)
 {
-	for (guint i = 0; i < G_N_ELEMENTS(catalogue); i++)
-		if (code && strcmp(code, catalogue[i].code) == 0)
-			return catalogue[i].http;
-	return 500;
+	bb_error_code c = code ? bb_error_parse(code) : BB_E_NONE;
+	return c == BB_E_NONE ? 500 : bb_error_http(c);
 }
 
 json_t *bb_err_json(const bb_err *err)
