@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import path from 'node:path';
 import { startStack, clerkOnline, waitOffice, sleep, cli, QueueService } from '../lib/queue.mjs';
 
 let stack, svc, plugin;
@@ -20,7 +21,7 @@ before(async () => {
       { id: 'fs', prefix: 'FS' },
     ],
     clerks: [{ login: 'mueller', offices: ['kfz', 'bau'] }, { login: 'kurz', offices: ['fs'] }],
-    env: { BB_PRESENCE_TIMEOUT_S: '3' },
+    env: { BB_PRESENCE_TIMEOUT_S: '3', BB_STATIC_DIR: path.join(import.meta.dirname, '../../web-client') },
   });
   svc = stack.svc;
   plugin = await svc.internal('janus-rest');
@@ -172,6 +173,19 @@ test('healthz and metrics', async () => {
   assert.match(m.body, /^bb_http_requests_total\{code="200"\} \d+$/m);
   assert.match(m.body, /^bb_ws_connections\{kind="internal"\} 1$/m);
   assert.match(m.body, /^bb_db_errors_total \d+$/m);
+});
+
+test('security headers on every answer, static files included (no nginx in front)', async () => {
+  for (const p of ['/api/v1/offices', '/nope', '/', '/console/', '/widget/bb-widget.js']) {
+    const r = await svc.http('GET', p);
+    const csp = r.headers.get('content-security-policy');
+    assert.ok(csp, `${p}: a Content-Security-Policy`);
+    assert.ok(!csp.includes(','), `${p}: one policy, not two`);
+    assert.match(csp, /frame-ancestors 'none'/, p);
+    assert.match(csp, /script-src 'self';/, p);
+    assert.equal(r.headers.get('x-frame-options'), 'DENY', p);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff', p);
+  }
 });
 
 test('client configuration: where Janus is, public and cacheable for a minute', async () => {

@@ -40,7 +40,8 @@ const state = {
   selected: null, ticket: null, stream: null, remote: null, presence: 'available', sound: true,
   message: '', lastWaiting: 0, backoff: new Backoff(1000, 15000), call: null,
   // media trouble in the consultation: the plugin's `media` per side, our own ICE recovery
-  media: { citizen: false, clerk: false, own: false }, recovery: null
+  media: { citizen: false, clerk: false, own: false }, recovery: null,
+  gaveBack: null   // number of the ticket this clerk just gave back (its arrival is no news)
 };
 
 // The single state-change function: validates the transition and re-renders.
@@ -189,6 +190,8 @@ function ticketGone(key, d) {
 
 // Back to idle after the call ended without the clerk finishing it; focus on "call next".
 function callEnded(message) {
+  // the ticket may come back to a waiting room (withdrawn, requeued): its `arrival` is not news here
+  state.gaveBack = state.ticket ? state.ticket.number : null;
   setPhase('idle', { ticket: null, message });
   focusCallNext();
 }
@@ -292,8 +295,14 @@ function refreshQueue() {
 }
 
 // Why: the clerk must notice a new citizen even while working in another window.
+// The ticket this clerk is giving back (or just gave back) is no news to them: no chime, and the
+// status line keeps saying what happened to it.
 function arrival(d) {
   const number = d.ticket && typeof d.ticket === 'object' ? d.ticket.number : d.ticket;
+  if (number && (number === state.gaveBack || (state.ticket && state.ticket.number === number))) {
+    state.gaveBack = null;
+    return;
+  }
   if (state.sound) chime('arrival');
   notify(t('console.arrivalNotify', { office: d.office, number }), 'bb-arrival');
   say(t('console.arrival', { number }));

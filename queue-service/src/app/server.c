@@ -9,6 +9,7 @@
 #include "api/http_guard.h"
 #include "api/internal.h"
 #include "api/live.h"
+#include "api/security_headers.h"
 #include "app/janitor.h"
 
 #include <errno.h>
@@ -253,6 +254,7 @@ static gboolean listen_on(bb_server *srv)
 	srv->public_protocols[1] = (struct lws_protocols){NOTIFY_PROTOCOL, notify_protocol_callback,
 		0, 0, 0, srv, 0};
 	pub.protocols = srv->public_protocols;
+	pub.headers = bb_security_headers();   /* on every answer, static files included */
 	if (!lws_create_vhost(srv->lws, &pub)) {
 		bb_error("server", "cannot listen on public http_bind=%s http_port=%d", pub.iface, pub.port);
 		return FALSE;
