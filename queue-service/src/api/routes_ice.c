@@ -13,8 +13,9 @@ static bb_ratelimit *limit;
 static gint64 limit_minute;
 
 /* Counts one request of addr in the current minute; returns seconds to wait (0 = allowed).
- * The key carries the minute, so every address starts each minute afresh; reaching the limit
- * blocks for the rest of that minute at most (the ratelimit module's backoff, capped). */
+ * The key carries the minute, so every address starts each minute afresh. Every request over the
+ * limit is refused for the rest of that minute, however slowly it comes: the module blocks from
+ * the (limit + 1)th count on, and a count made at or after that returns a wait, never 0. */
 static int count_request(const char *addr, gint64 now_s)
 {
 	gint64 minute = now_s / 60;
@@ -22,16 +23,16 @@ static int count_request(const char *addr, gint64 now_s)
 	g_autofree char *key = g_strdup_printf("ice:%s:%" G_GINT64_FORMAT, addr, minute);
 	g_mutex_lock(&limit_lock);
 	if (!limit)
-		limit = bb_ratelimit_new(ICE_PER_MINUTE, 60, BB_RATELIMIT_KEYS_DEFAULT);
+		limit = bb_ratelimit_new(ICE_PER_MINUTE + 1, 60, BB_RATELIMIT_KEYS_DEFAULT);
 	if (minute != limit_minute) {
 		bb_ratelimit_prune(limit, now_s);   /* drops keys of minutes idle for an hour */
 		limit_minute = minute;
 	}
 	int wait = bb_ratelimit_blocked(limit, key, now_s);
 	if (wait == 0)
-		bb_ratelimit_fail(limit, key, now_s);
+		wait = bb_ratelimit_fail(limit, key, now_s);
 	g_mutex_unlock(&limit_lock);
-	return MIN(wait, left_in_minute);
+	return wait > 0 ? left_in_minute : 0;
 }
 
 /* Rate-limited because each answer carries fresh TURN credentials, which relay traffic. */
