@@ -59,6 +59,15 @@ bb_error_code bb_fields_check(json_t *obj, const bb_proto_field *fields, int n, 
 			if (!positive_id(v))
 				return fail(p, BB_E_BAD_REQUEST, f->name, 0, "must be a positive integer");
 			break;
+		case BB_FIELD_INT:
+			if (!json_is_integer(v))
+				return fail(p, BB_E_BAD_REQUEST, f->name, 0, "wrong type (integer expected)");
+			if (json_integer_value(v) < f->min || json_integer_value(v) > f->max) {
+				fail(p, BB_E_BAD_REQUEST, f->name, 0, "out of range");
+				g_snprintf(p->message, sizeof(p->message), "out of range: %s (%lld to %lld)", f->name, f->min, f->max);
+				return BB_E_BAD_REQUEST;
+			}
+			break;
 		case BB_FIELD_ENUM:
 			if (!json_is_string(v) || bb_proto_lookup(f->values, f->n_values, json_string_value(v)) < 0)
 				return fail(p, BB_E_BAD_REQUEST, f->name, 0, "not an allowed value");

@@ -29,7 +29,7 @@ JS_OUT = os.path.join(ROOT, 'web-client', 'widget', 'protocol.js')
 DOC_OUT = os.path.join(ROOT, 'docs', 'protocol.md')
 DOCS_DIR = os.path.join(ROOT, 'docs')
 
-FIELD_TYPES = {'text', 'id', 'enum', 'bool', 'id_array', 'text_array'}
+FIELD_TYPES = {'text', 'id', 'int', 'enum', 'bool', 'id_array', 'text_array'}
 ROLES = {'citizen', 'clerk', 'any'}
 JSEPS = {'none', 'offer', 'answer'}
 NAME_RE = re.compile(r'^[a-z][a-z0-9_]*$')
@@ -105,6 +105,9 @@ def check(cat):
                 problems.append(f'{owner}.{f["name"]}: unknown limit {f.get("limit")}')
             if t == 'enum' and f.get('list') not in list_names:
                 problems.append(f'{owner}.{f["name"]}: unknown list {f.get("list")}')
+            if t == 'int' and not (isinstance(f.get('min'), int) and isinstance(f.get('max'), int)
+                                   and f['min'] <= f['max']):
+                problems.append(f'{owner}.{f["name"]}: int without min <= max')
             if t.endswith('_array') and not f.get('max_items'):
                 problems.append(f'{owner}.{f["name"]}: array without max_items')
 
@@ -218,6 +221,7 @@ def gen_c(cat):
     w('typedef enum bb_proto_field_type {')
     w('\tBB_FIELD_TEXT,        /* string, valid UTF-8, no control characters, <= max_chars */')
     w('\tBB_FIELD_ID,          /* positive integer */')
+    w('\tBB_FIELD_INT,         /* integer in [min, max] */')
     w('\tBB_FIELD_ENUM,        /* string, one of values */')
     w('\tBB_FIELD_BOOL,')
     w('\tBB_FIELD_ID_ARRAY,    /* array of positive integers, <= max_items */')
@@ -234,6 +238,7 @@ def gen_c(cat):
     w('\tint max_items;              /* arrays */')
     w('\tconst char *const *values;  /* ENUM */')
     w('\tint n_values;')
+    w('\tlong long min, max;         /* INT */')
     w('} bb_proto_field;')
     w('')
     w('typedef enum bb_audience { BB_AUDIENCE_CITIZEN, BB_AUDIENCE_CLERK, BB_AUDIENCE_ANY } bb_audience;')
@@ -378,9 +383,10 @@ def gen_c(cat):
             n_values = f'BB_{cname(f["list"])}_N' if t == 'enum' else '0'
             w(f'\t{{ {c_string(f["name"])}, BB_FIELD_{cname(t)}, {int(bool(f.get("required")))}, '
               f'{int(bool(f.get("nonempty")))}, {int(bool(limit and limit.get("multiline")))}, '
-              f'{limit["max"] if limit else 0}, {f.get("max_items", 0)}, {values}, {n_values} }},')
+              f'{limit["max"] if limit else 0}, {f.get("max_items", 0)}, {values}, {n_values}, '
+              f'{f.get("min", 0)}LL, {f.get("max", 0)}LL }},')
         if not fields:
-            w('\t{ NULL, BB_FIELD_TEXT, 0, 0, 0, 0, 0, NULL, 0 },')
+            w('\t{ NULL, BB_FIELD_TEXT, 0, 0, 0, 0, 0, NULL, 0, 0LL, 0LL },')
         w('};')
 
     for r in cat['janus-api']['requests']:
@@ -474,6 +480,14 @@ def gen_js(cat):
                                    {'type': f['type']}) for f in r['fields']},
         }
     w(f'export const REQUESTS = Object.freeze({js_value(reqs)});')
+    bodies = {}
+    for b in cat['rest-api']['bodies']:
+        bodies[b['name']] = {
+            'method': b['method'], 'path': b['path'],
+            'fields': {f['name']: {k: f[k] for k in ('type', 'limit', 'list', 'min', 'max', 'max_items', 'required')
+                                   if k in f} for f in b['fields']},
+        }
+    w(f'export const REST_BODIES = Object.freeze({js_value(bodies)});')
     w(f'export const EVENTS = Object.freeze({js_value({e["name"]: e["to"] for e in cat["janus-api"]["events"]})});')
     w('')
     w('// Number of characters as every server counts them: code points, not UTF-16 units.')
@@ -518,6 +532,8 @@ def field_doc(f, limits):
         d = 'positive integer'
     elif t == 'enum':
         d = 'one of `' + f['list'] + '`'
+    elif t == 'int':
+        d = f'integer {f["min"]}…{f["max"]}'
     elif t == 'id_array':
         d = f'array of positive integers (≤ {f["max_items"]})'
     elif t == 'text_array':

@@ -131,7 +131,16 @@ export const LIMITS = Object.freeze({
   "boot_id": 64,
   "timestamp": 40,
   "chat_text": 2000,
-  "file_name": 200
+  "file_name": 200,
+  "office_name": 120,
+  "office_description": 1000,
+  "ticket_prefix": 6,
+  "timezone": 64,
+  "hours_spec": 500,
+  "day_spec": 40,
+  "date": 10,
+  "closure_message": 300,
+  "display_name": 120
 });
 // Sizes in bytes.
 export const SIZES = Object.freeze({
@@ -146,7 +155,9 @@ export const SIZES = Object.freeze({
 const MULTILINE = new Set([
   "broadcast_text",
   "chat_text",
-  "concern"
+  "closure_message",
+  "concern",
+  "office_description"
 ]);
 
 export const LISTS = Object.freeze({
@@ -192,6 +203,7 @@ export const LISTS = Object.freeze({
   ],
   "clerk_role": [
     "clerk",
+    "supervisor",
     "admin"
   ],
   "office_status": [
@@ -202,7 +214,8 @@ export const LISTS = Object.freeze({
   ],
   "closed_reason": [
     "hours",
-    "no_clerk"
+    "no_clerk",
+    "closure"
   ],
   "appointment_state": [
     "booked",
@@ -443,6 +456,336 @@ export const REQUESTS = Object.freeze({
       "renegotiated"
     ],
     "fields": {}
+  }
+});
+export const REST_BODIES = Object.freeze({
+  "book": {
+    "method": "POST",
+    "path": "/api/v1/appointments",
+    "fields": {
+      "office": {
+        "type": "text",
+        "limit": "office_id",
+        "required": true
+      },
+      "start": {
+        "type": "text",
+        "limit": "timestamp",
+        "required": true
+      },
+      "name": {
+        "type": "text",
+        "limit": "ticket_name"
+      },
+      "contact": {
+        "type": "text",
+        "limit": "contact"
+      },
+      "concern": {
+        "type": "text",
+        "limit": "concern"
+      },
+      "resume_token": {
+        "type": "text",
+        "limit": "resume_token"
+      }
+    }
+  },
+  "login": {
+    "method": "POST",
+    "path": "/api/v1/clerk/login",
+    "fields": {
+      "login": {
+        "type": "text",
+        "limit": "clerk_login",
+        "required": true
+      },
+      "password": {
+        "type": "text",
+        "limit": "password",
+        "required": true
+      }
+    }
+  },
+  "office_create": {
+    "method": "POST",
+    "path": "/api/v1/admin/offices",
+    "fields": {
+      "id": {
+        "type": "text",
+        "limit": "office_id",
+        "required": true
+      },
+      "name_de": {
+        "type": "text",
+        "limit": "office_name",
+        "required": true
+      },
+      "name_en": {
+        "type": "text",
+        "limit": "office_name",
+        "required": true
+      },
+      "description_de": {
+        "type": "text",
+        "limit": "office_description"
+      },
+      "description_en": {
+        "type": "text",
+        "limit": "office_description"
+      },
+      "ticket_prefix": {
+        "type": "text",
+        "limit": "ticket_prefix",
+        "required": true
+      },
+      "timezone": {
+        "type": "text",
+        "limit": "timezone"
+      },
+      "capacity": {
+        "type": "int",
+        "min": 0,
+        "max": 100000
+      },
+      "no_show_timeout_s": {
+        "type": "int",
+        "min": 5,
+        "max": 86400
+      },
+      "grace_s": {
+        "type": "int",
+        "min": 5,
+        "max": 86400
+      },
+      "sort_order": {
+        "type": "int",
+        "min": -10000,
+        "max": 10000
+      },
+      "hours": {
+        "type": "text",
+        "limit": "hours_spec"
+      },
+      "day_exceptions": {
+        "type": "text_array",
+        "limit": "day_spec",
+        "max_items": 400
+      },
+      "closure_until": {
+        "type": "text",
+        "limit": "timestamp"
+      },
+      "closure_message_de": {
+        "type": "text",
+        "limit": "closure_message"
+      },
+      "closure_message_en": {
+        "type": "text",
+        "limit": "closure_message"
+      },
+      "slot_min": {
+        "type": "int",
+        "min": 5,
+        "max": 240
+      },
+      "slot_capacity": {
+        "type": "int",
+        "min": 0,
+        "max": 1000
+      },
+      "horizon_days": {
+        "type": "int",
+        "min": 1,
+        "max": 366
+      },
+      "lead_s": {
+        "type": "int",
+        "min": 0,
+        "max": 2592000
+      },
+      "share_permille": {
+        "type": "int",
+        "min": 0,
+        "max": 1000
+      },
+      "checkin_before_s": {
+        "type": "int",
+        "min": -1,
+        "max": 86400
+      },
+      "checkin_after_s": {
+        "type": "int",
+        "min": -1,
+        "max": 86400
+      },
+      "blocked_days": {
+        "type": "text_array",
+        "limit": "date",
+        "max_items": 400
+      }
+    }
+  },
+  "office_update": {
+    "method": "PATCH",
+    "path": "/api/v1/admin/offices/{id}",
+    "fields": {
+      "name_de": {
+        "type": "text",
+        "limit": "office_name"
+      },
+      "name_en": {
+        "type": "text",
+        "limit": "office_name"
+      },
+      "description_de": {
+        "type": "text",
+        "limit": "office_description"
+      },
+      "description_en": {
+        "type": "text",
+        "limit": "office_description"
+      },
+      "ticket_prefix": {
+        "type": "text",
+        "limit": "ticket_prefix"
+      },
+      "timezone": {
+        "type": "text",
+        "limit": "timezone"
+      },
+      "capacity": {
+        "type": "int",
+        "min": 0,
+        "max": 100000
+      },
+      "no_show_timeout_s": {
+        "type": "int",
+        "min": 5,
+        "max": 86400
+      },
+      "grace_s": {
+        "type": "int",
+        "min": 5,
+        "max": 86400
+      },
+      "sort_order": {
+        "type": "int",
+        "min": -10000,
+        "max": 10000
+      },
+      "hours": {
+        "type": "text",
+        "limit": "hours_spec"
+      },
+      "day_exceptions": {
+        "type": "text_array",
+        "limit": "day_spec",
+        "max_items": 400
+      },
+      "closure_until": {
+        "type": "text",
+        "limit": "timestamp"
+      },
+      "closure_message_de": {
+        "type": "text",
+        "limit": "closure_message"
+      },
+      "closure_message_en": {
+        "type": "text",
+        "limit": "closure_message"
+      },
+      "slot_min": {
+        "type": "int",
+        "min": 5,
+        "max": 240
+      },
+      "slot_capacity": {
+        "type": "int",
+        "min": 0,
+        "max": 1000
+      },
+      "horizon_days": {
+        "type": "int",
+        "min": 1,
+        "max": 366
+      },
+      "lead_s": {
+        "type": "int",
+        "min": 0,
+        "max": 2592000
+      },
+      "share_permille": {
+        "type": "int",
+        "min": 0,
+        "max": 1000
+      },
+      "checkin_before_s": {
+        "type": "int",
+        "min": -1,
+        "max": 86400
+      },
+      "checkin_after_s": {
+        "type": "int",
+        "min": -1,
+        "max": 86400
+      },
+      "blocked_days": {
+        "type": "text_array",
+        "limit": "date",
+        "max_items": 400
+      }
+    }
+  },
+  "clerk_create": {
+    "method": "POST",
+    "path": "/api/v1/admin/clerks",
+    "fields": {
+      "login": {
+        "type": "text",
+        "limit": "clerk_login",
+        "required": true
+      },
+      "display_name": {
+        "type": "text",
+        "limit": "display_name",
+        "required": true
+      },
+      "role": {
+        "type": "enum",
+        "list": "clerk_role"
+      },
+      "offices": {
+        "type": "text_array",
+        "limit": "office_id",
+        "max_items": 200
+      }
+    }
+  },
+  "clerk_update": {
+    "method": "PATCH",
+    "path": "/api/v1/admin/clerks/{login}",
+    "fields": {
+      "display_name": {
+        "type": "text",
+        "limit": "display_name"
+      },
+      "role": {
+        "type": "enum",
+        "list": "clerk_role"
+      },
+      "offices": {
+        "type": "text_array",
+        "limit": "office_id",
+        "max_items": 200
+      },
+      "disabled": {
+        "type": "bool"
+      },
+      "reset_password": {
+        "type": "bool"
+      }
+    }
   }
 });
 export const EVENTS = Object.freeze({

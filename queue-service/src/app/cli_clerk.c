@@ -49,7 +49,7 @@ static int clerk_add(const bb_cfg *cfg, int argc, char **argv)
 	char *name = NULL, *role = NULL, *offices = NULL;
 	GOptionEntry entries[] = {
 		{"name", 0, 0, G_OPTION_ARG_STRING, &name, "display name shown to citizens", "TEXT"},
-		{"role", 0, 0, G_OPTION_ARG_STRING, &role, "clerk (default) or admin", "ROLE"},
+		{"role", 0, 0, G_OPTION_ARG_STRING, &role, "clerk (default), supervisor or admin", "ROLE"},
 		{"offices", 0, 0, G_OPTION_ARG_STRING, &offices, "offices served, comma-separated", "kfz,fs"},
 		{NULL},
 	};
@@ -61,12 +61,12 @@ static int clerk_add(const bb_cfg *cfg, int argc, char **argv)
 	g_autofree char *pw = NULL, *hash = NULL;
 	char *id = NULL;
 	if (!parse_utf8(ctx, argc, argv, &argc, &argv, &e) || argc != 2 || !name) {
-		fprintf(stderr, "error: %s\n", e ? e->message : "usage: clerk add LOGIN --name TEXT [--role clerk|admin] [--offices a,b]");
+		fprintf(stderr, "error: %s\n", e ? e->message : "usage: clerk add LOGIN --name TEXT [--role clerk|supervisor|admin] [--offices a,b]");
 		g_clear_error(&e);
 		goto out;
 	}
-	if (role && strcmp(role, "clerk") != 0 && strcmp(role, "admin") != 0) {
-		fprintf(stderr, "error: --role must be clerk or admin\n");
+	if (role && bb_proto_lookup(bb_clerk_role_names, BB_CLERK_ROLE_N, role) < 0) {
+		fprintf(stderr, "error: --role must be clerk, supervisor or admin\n");
 		goto out;
 	}
 	rc = 1;

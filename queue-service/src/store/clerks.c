@@ -63,6 +63,11 @@ gboolean bb_clerk_is_admin(const bb_clerk *c)
 	return g_strcmp0(c->role, "admin") == 0;
 }
 
+gboolean bb_clerk_oversees(const bb_clerk *c)
+{
+	return g_strcmp0(c->role, "admin") == 0 || g_strcmp0(c->role, "supervisor") == 0;
+}
+
 gboolean bb_clerk_serves(const bb_clerk *c, const char *office)
 {
 	for (int i = 0; i < c->n_offices; i++)

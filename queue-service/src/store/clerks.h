@@ -24,6 +24,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(bb_clerk, bb_clerk_free)
 bb_clerk *bb_clerk_by_session(bb_app *app, const char *token, bb_err *err);
 gboolean bb_clerk_serves(const bb_clerk *c, const char *office);
 gboolean bb_clerk_is_admin(const bb_clerk *c);
+/* Admins and supervisors: live overview and statistics of every office (not administration). */
+gboolean bb_clerk_oversees(const bb_clerk *c);
 json_t *bb_clerk_json(const bb_clerk *c);
 
 /* The password hash of an enabled clerk (*hash NULL when the login is unknown or disabled);
