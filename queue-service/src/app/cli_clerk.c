@@ -1,6 +1,7 @@
 /* cli_clerk.c: `clerk add|passwd|list|disable` and `migrate` operator commands. Passwords are
  * read from stdin, never from the command line. */
 #include "app/cli.h"
+#include "bb_protocol.h"
 #include "base/secret.h"
 #include "db/migrate.h"
 #include "app/cli_common.h"
