@@ -49,7 +49,7 @@ test('office add, edit, list and their errors', () => {
   assert.equal(r.status, 1, 'duplicate id');
   r = cli(url, ['office', 'add', '--id', 'bad', '--name-de', 'x', '--name-en', 'y', '--prefix', 'B', '--hours', 'monday 8-12']);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /bad --hours/);
+  assert.match(r.stderr, /bad --hours: hours: expected/);
   r = cli(url, ['office', 'add', '--id', 'x']);
   assert.equal(r.status, 2);
   r = cli(url, ['office', 'edit', '--id', 'kfz', '--capacity', '12', '--name-en', 'Vehicles']);

@@ -5,43 +5,39 @@
 #include "base/secret.h"
 #include "db/migrate.h"
 #include "app/cli_common.h"
+#include "base/validate.h"
+#include "store/admin_clerks.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Inserts the clerk, its offices and its presence row (caller's transaction); the new id. */
-static char *clerk_insert(bb_db *db, const char *login, const char *name, const char *hash, const char *role,
-	const char *offices)
+/* Runs one change through the admin API's code (store/admin_clerks.h): one transaction with its
+ * audit entry. create: body is clerk_create, else clerk_update; hash: a new password or NULL. */
+static int clerk_change(const bb_cfg *cfg, const char *login, json_t *body, const char *hash, gboolean create,
+	const char *done)
 {
-	const char *p[] = {login, name, hash, role};
-	PGresult *r = bb_cli_exec(db, "INSERT INTO clerk (login, display_name, password_hash, role) "
-		"VALUES ($1, $2, $3, $4) RETURNING id", 4, p);
-	if (!r)
-		return NULL;
-	char *id = g_strdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	g_auto(GStrv) list = g_strsplit(offices ? offices : "", ",", -1);
-	for (int i = 0; list[i]; i++) {
-		char *o = g_strstrip(list[i]);
-		if (!*o)
-			continue;
-		const char *p2[] = {id, o};
-		r = bb_cli_exec(db, "INSERT INTO clerk_office (clerk_id, office_id) VALUES ($1::int, $2)", 2, p2);
-		if (!r) {
-			fprintf(stderr, "error: office '%s' does not exist?\n", o);
-			g_free(id);
-			return NULL;
-		}
-		PQclear(r);
+	bb_db *db = bb_cli_connect(cfg);
+	if (!db)
+		return 1;
+	bb_err err = {0};
+	bb_actor actor;
+	bb_cli_actor(&actor);
+	const bb_rest_body *rb = &bb_rest_bodies[create ? BB_REST_CLERK_CREATE : BB_REST_CLERK_UPDATE];
+	json_t *view = NULL;
+	if (bb_validate_proto(body, rb->fields, rb->n_fields, &err))
+		view = create ? bb_admin_clerk_create(db, &actor, login, body, hash, &err)
+			: bb_admin_clerk_update(db, &actor, login, body, hash, &err);
+	int rc = 0;
+	if (view) {
+		printf("clerk %s %s\n", login, done);
+	} else {
+		fprintf(stderr, "error: %s\n", err.message);
+		rc = 1;
 	}
-	const char *p3[] = {id};
-	r = bb_cli_exec(db, "INSERT INTO clerk_presence (clerk_id) VALUES ($1::int)", 1, p3);
-	if (!r) {
-		g_free(id);
-		return NULL;
-	}
-	PQclear(r);
-	return id;
+	bb_err_clear(&err);
+	json_decref(view);
+	bb_db_free(db);
+	return rc;
 }
 
 /* Clerk, offices and presence row in one transaction: a clerk never exists half-made. */
@@ -58,9 +54,9 @@ static int clerk_add(const bb_cfg *cfg, int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	GError *e = NULL;
 	int rc = 2;
-	bb_db *db = NULL;
 	g_autofree char *pw = NULL, *hash = NULL;
-	char *id = NULL;
+	json_t *body = NULL;
+	g_auto(GStrv) ids = NULL;
 	if (!parse_utf8(ctx, argc, argv, &argc, &argv, &e) || argc != 2 || !name) {
 		fprintf(stderr, "error: %s\n", e ? e->message : "usage: clerk add LOGIN --name TEXT [--role clerk|supervisor|admin] [--offices a,b]");
 		g_clear_error(&e);
@@ -73,53 +69,25 @@ static int clerk_add(const bb_cfg *cfg, int argc, char **argv)
 	rc = 1;
 	if (!(pw = bb_cli_read_password()) || !(hash = bb_password_hash(pw)))
 		goto out;
-	if (!(db = bb_cli_connect(cfg)) || !bb_db_begin(db, &e))
-		goto out;
-	id = clerk_insert(db, argv[1], name, hash, role ? role : "clerk", offices);
-	if (!id || !bb_db_commit(db, &e)) {
-		bb_db_rollback(db);
-		goto out;
-	}
-	printf("clerk %s added (id %s)\n", argv[1], id);
-	rc = 0;
+	json_t *list = json_array();
+	ids = g_strsplit(offices ? offices : "", ",", -1);
+	for (int i = 0; ids[i]; i++)
+		if (*g_strstrip(ids[i]))
+			json_array_append_new(list, json_string(ids[i]));
+	body = json_pack("{s:s, s:s, s:s, s:o}", "login", argv[1], "display_name", name, "role", role ? role : "clerk",
+		"offices", list);
+	rc = clerk_change(cfg, argv[1], body, hash, TRUE, "added");
 out:
-	if (e)
-		fprintf(stderr, "error: %s\n", e->message);
-	g_clear_error(&e);
 	g_option_context_free(ctx);
 	g_free(name);
 	g_free(role);
 	g_free(offices);
-	g_free(id);
-	bb_db_free(db);
+	json_decref(body);
 	return rc;
 }
 
-/* Runs one statement on the clerk named by LOGIN and reports whether it existed. */
-static int clerk_update(const bb_cfg *cfg, const char *login, const char *sql, const char *arg, const char *done)
-{
-	bb_db *db = bb_cli_connect(cfg);
-	if (!db)
-		return 1;
-	const char *p[] = {login, arg};
-	PGresult *r = bb_cli_exec(db, sql, arg ? 2 : 1, p);
-	int rc = 1;
-	if (r) {
-		if (PQntuples(r) == 1) {
-			printf("clerk %s %s\n", login, done);
-			rc = 0;
-		} else {
-			fprintf(stderr, "error: no clerk '%s'\n", login);
-		}
-		PQclear(r);
-	}
-	if (rc == 0)
-		bb_cli_announce(db);
-	bb_db_free(db);
-	return rc;
-}
-
-/* The password is read from stdin, never from the command line (ps would show it). */
+/* The password is read from stdin, never from the command line (ps would show it). A new
+ * password ends every session of the clerk. */
 static int clerk_passwd(const bb_cfg *cfg, int argc, char **argv)
 {
 	if (argc != 2) {
@@ -130,9 +98,10 @@ static int clerk_passwd(const bb_cfg *cfg, int argc, char **argv)
 	g_autofree char *hash = pw ? bb_password_hash(pw) : NULL;
 	if (!hash)
 		return 1;
-	/* A new password ends every session of the clerk. */
-	return clerk_update(cfg, argv[1], "WITH c AS (UPDATE clerk SET password_hash = $2 WHERE login = $1 RETURNING id), "
-		"d AS (DELETE FROM clerk_session WHERE clerk_id IN (SELECT id FROM c)) SELECT id FROM c", hash, "password changed");
+	json_t *body = json_object();
+	int rc = clerk_change(cfg, argv[1], body, hash, FALSE, "password changed");
+	json_decref(body);
+	return rc;
 }
 
 static int clerk_disable(const bb_cfg *cfg, int argc, char **argv)
@@ -141,10 +110,10 @@ static int clerk_disable(const bb_cfg *cfg, int argc, char **argv)
 		fprintf(stderr, "usage: buergerbuero-queue clerk disable LOGIN\n");
 		return 2;
 	}
-	return clerk_update(cfg, argv[1], "WITH c AS (UPDATE clerk SET disabled = true WHERE login = $1 RETURNING id), "
-		"d AS (DELETE FROM clerk_session WHERE clerk_id IN (SELECT id FROM c)), "
-		"p AS (UPDATE clerk_presence SET state = 'offline', changed_at = now() WHERE clerk_id IN (SELECT id FROM c)) "
-		"SELECT id FROM c", NULL, "disabled");
+	json_t *body = json_pack("{s:b}", "disabled", 1);
+	int rc = clerk_change(cfg, argv[1], body, NULL, FALSE, "disabled");
+	json_decref(body);
+	return rc;
 }
 
 static int clerk_list(const bb_cfg *cfg, int argc, char **argv)

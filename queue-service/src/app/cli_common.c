@@ -38,6 +38,14 @@ void bb_cli_announce(bb_db *db)
 		PQclear(r);
 }
 
+/* The operator as the audit log names them: cli:<OS user>. */
+void bb_cli_actor(bb_actor *actor)
+{
+	const char *user = g_get_user_name();
+	actor->clerk_id = 0;
+	g_snprintf(actor->name, sizeof actor->name, "cli:%s", user && *user ? user : "unknown");
+}
+
 char *bb_cli_read_password(void)
 {
 	gboolean tty = isatty(STDIN_FILENO);

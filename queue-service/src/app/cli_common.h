@@ -4,6 +4,7 @@
 
 #include "base/cfg.h"
 #include "db/db.h"
+#include "store/audit.h"
 
 /* Connects for a CLI command; prints the reason and returns NULL on failure. */
 bb_db *bb_cli_connect(const bb_cfg *cfg);
@@ -11,6 +12,8 @@ bb_db *bb_cli_connect(const bb_cfg *cfg);
 PGresult *bb_cli_exec(bb_db *db, const char *sql, int n, const char *const *p);
 /* Tells running services to reload offices (NOTIFY bb_config). */
 void bb_cli_announce(bb_db *db);
+/* The operator as the audit log names them: cli:<OS user> . */
+void bb_cli_actor(bb_actor *actor);
 /* Reads a password from stdin (no echo on a terminal); NULL on EOF/too short. */
 char *bb_cli_read_password(void);
 

@@ -1,73 +1,17 @@
 /* cli_office.c: `office list|add|edit` operator commands. */
 #include "app/cli.h"
 #include "app/cli_common.h"
+#include "base/validate.h"
+#include "domain/hours_spec.h"
+#include "store/admin_offices.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
-static int parse_day(const char *s)
-{
-	for (int i = 0; i < 7; i++)
-		if (g_ascii_strcasecmp(s, day_names[i]) == 0)
-			return i + 1;
-	return 0;
-}
-
-static gboolean parse_time(const char *s, int *min)
-{
-	int h, m;
-	char extra;
-	if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m))
-		return FALSE;
-	*min = h * 60 + m;
-	return TRUE;
-}
-
-/* Grammar: group (';' group)*; group = days ' ' interval (',' interval)*;
- * days = day | day '-' day | 'daily'; interval = HH:MM '-' HH:MM. */
+/* Kept for tools and the fuzzer: the grammar lives in domain/hours_spec.c. */
 gboolean bb_cli_parse_hours(const char *spec, GArray *out, GError **error)
 {
-	g_auto(GStrv) groups = g_strsplit(spec, ";", -1);
-	for (int g = 0; groups[g]; g++) {
-		char *grp = g_strstrip(groups[g]);
-		if (!*grp)
-			continue;
-		char *sp = strchr(grp, ' ');
-		if (!sp)
-			goto bad;
-		*sp = '\0';
-		int from, to;
-		if (g_ascii_strcasecmp(grp, "daily") == 0) {
-			from = 1;
-			to = 7;
-		} else {
-			char *dash = strchr(grp, '-');
-			if (dash)
-				*dash = '\0';
-			from = parse_day(grp);
-			to = dash ? parse_day(dash + 1) : from;
-			if (!from || !to || to < from)
-				goto bad;
-		}
-		g_auto(GStrv) ivs = g_strsplit(g_strstrip(sp + 1), ",", -1);
-		for (int i = 0; ivs[i]; i++) {
-			g_auto(GStrv) ends = g_strsplit(g_strstrip(ivs[i]), "-", 2);
-			int o, c;
-			if (!ends[0] || !ends[1] || !parse_time(ends[0], &o) || !parse_time(ends[1], &c) || o >= c)
-				goto bad;
-			for (int d = from; d <= to; d++) {
-				int t[3] = {d, o, c};
-				g_array_append_vals(out, t, 3);
-			}
-		}
-	}
-	return TRUE;
-bad:
-	g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		"bad --hours; expected e.g. 'mon-fri 08:00-12:00,13:00-16:00; sat 09:00-12:00' or 'daily 00:00-24:00'");
-	return FALSE;
+	return bb_hours_spec_parse(spec, out, error);
 }
 
 typedef struct office_opts {
@@ -107,55 +51,64 @@ static void opts_clear(office_opts *o)
 	g_strfreev(o->closed); g_strfreev(o->reopen);
 }
 
-static gboolean exec_ok(bb_db *db, const char *sql, int n, const char *const *p)
+/* The options as an office_create/office_update body. --closed and --reopen add and remove
+ * single closing days: the body carries the office's whole list of exceptions from today on,
+ * so edit reads the current list first. */
+static json_t *office_body(bb_db *db, office_opts *o, gboolean add, bb_err *err)
 {
-	PGresult *r = bb_cli_exec(db, sql, n, p);
-	if (r)
-		PQclear(r);
-	return r != NULL;
-}
-
-/* Writes hours and closing days of office o->id (inside the caller's transaction). */
-static gboolean write_days(bb_db *db, office_opts *o, GArray *hours)
-{
-	const char *pid[] = {o->id};
-	if (hours) {
-		if (!exec_ok(db, "DELETE FROM office_hours WHERE office_id = $1", 1, pid))
-			return FALSE;
-		for (guint i = 0; i + 2 < hours->len; i += 3) {
-			char d[8], op[8], cl[8];
-			g_snprintf(d, sizeof d, "%d", g_array_index(hours, int, i));
-			g_snprintf(op, sizeof op, "%d", g_array_index(hours, int, i + 1));
-			g_snprintf(cl, sizeof cl, "%d", g_array_index(hours, int, i + 2));
-			const char *p[] = {o->id, d, op, cl};
-			if (!exec_ok(db, "INSERT INTO office_hours (office_id, weekday, open_min, close_min) "
-				"VALUES ($1, $2::int, $3::int, $4::int)", 4, p))
-				return FALSE;
+	json_t *b = json_object();
+	const struct { const char *field; const char *value; } texts[] = {
+		{"id", add ? o->id : NULL}, {"name_de", o->name_de}, {"name_en", o->name_en},
+		{"description_de", o->desc_de}, {"description_en", o->desc_en}, {"ticket_prefix", o->prefix},
+		{"timezone", o->timezone}, {"hours", o->hours},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+		if (texts[i].value)
+			json_object_set_new(b, texts[i].field, json_string(texts[i].value));
+	const struct { const char *field; int value; } ints[] = {
+		{"capacity", o->capacity}, {"no_show_timeout_s", o->no_show}, {"grace_s", o->grace},
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(ints); i++)
+		if (ints[i].value >= 0)
+			json_object_set_new(b, ints[i].field, json_integer(ints[i].value));
+	if (!o->closed && !o->reopen)
+		return b;
+	json_t *days = json_array();
+	if (!add) {
+		json_t *view = bb_admin_offices_get(db, o->id, err);
+		if (!view) {
+			json_decref(days);
+			json_decref(b);
+			return NULL;
 		}
+		json_array_extend(days, json_object_get(json_object_get(view, "office"), "day_exceptions"));
+		json_decref(view);
 	}
+	for (int i = 0; o->reopen && o->reopen[i]; i++)
+		for (size_t k = json_array_size(days); k-- > 0;)
+			if (strcmp(json_string_value(json_array_get(days, k)), o->reopen[i]) == 0)
+				json_array_remove(days, k);
 	for (int i = 0; o->closed && o->closed[i]; i++) {
-		const char *p[] = {o->id, o->closed[i]};
-		if (!exec_ok(db, "DELETE FROM office_day WHERE office_id = $1 AND day = $2::date", 2, p) ||
-		    !exec_ok(db, "INSERT INTO office_day (office_id, day) VALUES ($1, $2::date)", 2, p))
-			return FALSE;
+		for (size_t k = json_array_size(days); k-- > 0;)   /* a closed day replaces special hours */
+			if (g_str_has_prefix(json_string_value(json_array_get(days, k)), o->closed[i]))
+				json_array_remove(days, k);
+		json_array_append_new(days, json_string(o->closed[i]));
 	}
-	for (int i = 0; o->reopen && o->reopen[i]; i++) {
-		const char *p[] = {o->id, o->reopen[i]};
-		if (!exec_ok(db, "DELETE FROM office_day WHERE office_id = $1 AND day = $2::date AND open_min IS NULL", 2, p))
-			return FALSE;
-	}
-	return TRUE;
+	json_object_set_new(b, "day_exceptions", days);
+	return b;
 }
 
-/* Inserts (add) or updates the given fields (edit), all in one transaction. */
+/* Inserts (add) or updates the given fields (edit) through the same code as the admin API
+ * (store/admin_offices.h): one transaction, an audit entry, running services reload. */
 static int office_write(const bb_cfg *cfg, int argc, char **argv, gboolean add)
 {
 	office_opts o = {.capacity = -1, .no_show = -1, .grace = -1};
 	GOptionContext *ctx = office_context(&o, add ? "- add an office" : "- edit an office");
 	GError *e = NULL;
 	int rc = 2;
-	g_autoptr(GArray) hours = NULL;
 	bb_db *db = NULL;
+	json_t *body = NULL, *view = NULL;
+	bb_err err = {0};
 	if (!parse_utf8(ctx, argc, argv, &argc, &argv, &e)) {
 		fprintf(stderr, "error: %s\n", e->message);
 		goto out;
@@ -166,59 +119,35 @@ static int office_write(const bb_cfg *cfg, int argc, char **argv, gboolean add)
 		goto out;
 	}
 	if (o.hours) {
-		hours = g_array_new(FALSE, FALSE, sizeof(int));
-		if (!bb_cli_parse_hours(o.hours, hours, &e)) {
-			fprintf(stderr, "error: %s\n", e->message);
+		g_autoptr(GArray) hours = g_array_new(FALSE, FALSE, sizeof(int));
+		if (!bb_hours_spec_parse(o.hours, hours, &e)) {
+			fprintf(stderr, "error: bad --hours: %s\n", e->message);
 			goto out;
 		}
 	}
 	rc = 1;
 	if (!(db = bb_cli_connect(cfg)))
 		goto out;
-	if (!bb_db_begin(db, &e)) {
-		fprintf(stderr, "error: %s\n", e->message);
+	if (!(body = office_body(db, &o, add, &err)))
 		goto out;
-	}
-	char cap[16], ns[16], gr[16];
-	g_snprintf(cap, sizeof cap, "%d", o.capacity);
-	g_snprintf(ns, sizeof ns, "%d", o.no_show);
-	g_snprintf(gr, sizeof gr, "%d", o.grace);
-	const char *p[] = {o.id, o.name_de, o.name_en, o.desc_de, o.desc_en, o.prefix, o.timezone,
-		o.capacity >= 0 ? cap : NULL, o.no_show >= 0 ? ns : NULL, o.grace >= 0 ? gr : NULL};
-	const char *sql = add
-		? "INSERT INTO office (id, name_de, name_en, description_de, description_en, ticket_prefix, timezone, "
-		  "capacity, no_show_timeout_s, grace_s) VALUES ($1, $2, $3, coalesce($4, ''), coalesce($5, ''), $6, "
-		  "coalesce($7, 'Europe/Berlin'), coalesce($8::int, 30), coalesce($9::int, 120), coalesce($10::int, 120)) RETURNING id"
-		: "UPDATE office SET name_de = coalesce($2, name_de), name_en = coalesce($3, name_en), "
-		  "description_de = coalesce($4, description_de), description_en = coalesce($5, description_en), "
-		  "ticket_prefix = coalesce($6, ticket_prefix), timezone = coalesce($7, timezone), "
-		  "capacity = coalesce($8::int, capacity), no_show_timeout_s = coalesce($9::int, no_show_timeout_s), "
-		  "grace_s = coalesce($10::int, grace_s) WHERE id = $1 RETURNING id";
-	PGresult *r = bb_cli_exec(db, sql, 10, p);
-	if (!r) {
-		bb_db_rollback(db);
+	const bb_rest_body *rb = &bb_rest_bodies[add ? BB_REST_OFFICE_CREATE : BB_REST_OFFICE_UPDATE];
+	if (!bb_validate_proto(body, rb->fields, rb->n_fields, &err))
 		goto out;
-	}
-	gboolean found = PQntuples(r) == 1;
-	PQclear(r);
-	if (!found) {
-		fprintf(stderr, "error: no office '%s'\n", o.id);
-		bb_db_rollback(db);
+	bb_actor actor;
+	bb_cli_actor(&actor);
+	if (!(view = bb_admin_office_write(db, &actor, o.id, body, add, &err)))
 		goto out;
-	}
-	if (!write_days(db, &o, hours) || !bb_db_commit(db, &e)) {
-		if (e)
-			fprintf(stderr, "error: %s\n", e->message);
-		bb_db_rollback(db);
-		goto out;
-	}
-	bb_cli_announce(db);
 	printf("office %s %s\n", o.id, add ? "added" : "updated");
 	rc = 0;
 out:
+	if (err.code)
+		fprintf(stderr, "error: %s\n", err.message);
+	bb_err_clear(&err);
 	g_clear_error(&e);
 	g_option_context_free(ctx);
 	opts_clear(&o);
+	json_decref(body);
+	json_decref(view);
 	bb_db_free(db);
 	return rc;
 }

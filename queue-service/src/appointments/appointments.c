@@ -58,8 +58,8 @@ static json_t *appointment_json(bb_app *app, const PGresult *r, const char *code
 		"code", code, "office", PQgetvalue(r, 0, BB__AC_OFFICE), "state", PQgetvalue(r, 0, BB__AC_STATE),
 		"start", bb_json_time(start), "end", bb_json_time(bb_db_int(r, 0, BB__AC_END)),
 		"local_date", date, "local_time", time, "timezone", o ? o->timezone : "UTC",
-		"checkin_from", bb_json_time(start - app->cfg.checkin_before_s),
-		"checkin_until", bb_json_time(start + app->cfg.checkin_after_s),
+		"checkin_from", bb_json_time(start - bb_appointments_checkin_before(app, o)),
+		"checkin_until", bb_json_time(start + bb_appointments_checkin_after(app, o)),
 		"name", bb_json_str_or_null(bb_db_str(r, 0, BB__AC_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, 0, BB__AC_CONCERN)),
 		"ics_url", url);
@@ -348,6 +348,17 @@ json_t *bb_appointment_cancel(bb_app *app, const char *code, const char *peer, b
 
 /* ---- check-in ---------------------------------------------------------------------------- */
 
+/* An office's own check-in window where an admin set one, else the service's. */
+int bb_appointments_checkin_before(bb_app *app, const bb_office *o)
+{
+	return o && o->checkin_before_s >= 0 ? o->checkin_before_s : app->cfg.checkin_before_s;
+}
+
+int bb_appointments_checkin_after(bb_app *app, const bb_office *o)
+{
+	return o && o->checkin_after_s >= 0 ? o->checkin_after_s : app->cfg.checkin_after_s;
+}
+
 /* Runs right before the join path draws the ticket (see ticket_take_checkin() in
  * 002_appointments.sql for how the ticket and the appointment meet). */
 gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, const char *client,
@@ -374,7 +385,9 @@ gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *co
 	}
 	const char *state = PQgetvalue(r, 0, BB__AC_STATE);
 	gint64 start = bb_db_int(r, 0, BB__AC_START), now = bb__appt_now();
-	gint64 opens = start - app->cfg.checkin_before_s, closes = start + app->cfg.checkin_after_s;
+	bb_office *o = bb_office_get(app, office);
+	int before = bb_appointments_checkin_before(app, o), after = bb_appointments_checkin_after(app, o);
+	gint64 opens = start - before, closes = start + after;
 	g_autofree char *id = g_strdup(PQgetvalue(r, 0, BB__AC_ID));
 	gboolean ok = FALSE;
 	if (strcmp(state, "cancelled") == 0)
@@ -383,10 +396,10 @@ gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *co
 		bb_err_set(err, "invalid_code", "appointment: already checked in; rejoin with your resume token");
 	else if (strcmp(state, "no_show") == 0 || now > closes)
 		bb_err_set(err, "too_late", "appointment: check-in closed %d minutes after the start; please book a new appointment",
-			app->cfg.checkin_after_s / 60);
+			after / 60);
 	else if (now < opens) {
 		bb_err_set(err, "too_early", "appointment: check-in opens %d minutes before the start",
-			app->cfg.checkin_before_s / 60);
+			before / 60);
 		err->extra = json_pack("{s:o}", "checkin_from", bb_json_time(opens));
 	} else
 		ok = TRUE;

@@ -8,6 +8,7 @@
 
 #include "store/app.h"
 #include "store/clerks.h"
+#include "store/offices.h"
 #include "bb_protocol.h"
 
 /* Tickets of checked-in appointment holders get this priority (walk-ins: 0), so they are called
@@ -59,6 +60,10 @@ char *bb_appointment_ics(bb_app *app, const char *code, const char *peer, bb_err
  * check-in; errors rate_limited (+ "retry_after_s"), invalid_code (unknown, malformed or another
  * office's code: one answer), and for a real code cancelled, too_early (+ "checkin_from"),
  * too_late. Failed codes count against `client` and the office. */
+/* The check-in window of an office's appointments in seconds before and after the start: the
+ * office's own (set by an admin) or the service's checkin_before_s / checkin_after_s. */
+int bb_appointments_checkin_before(bb_app *app, const bb_office *o);
+int bb_appointments_checkin_after(bb_app *app, const bb_office *o);
 gboolean bb_appointments_checkin(bb_app *app, const char *office, const char *code, const char *client,
 	int *priority, bb_err *err);
 

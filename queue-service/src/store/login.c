@@ -120,6 +120,11 @@ void bb_login_free(bb_app *app)
 	g_clear_pointer(&app->login, g_free);
 }
 
+bb_pool *bb_login_pool(bb_app *app)
+{
+	return app->login ? app->login->pool : NULL;
+}
+
 void bb_login_dispatch(bb_app *app)
 {
 	if (app->login)

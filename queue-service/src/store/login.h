@@ -55,6 +55,9 @@ void bb_login_free(bb_app *app);
  * hash workers busy and the queue full) or unavailable (database). */
 gboolean bb_login_start(bb_app *app, const char *login, const char *password, const char *peer,
 	bb_login_done done, gpointer user, int *retry_after, bb_err *err) G_GNUC_WARN_UNUSED_RESULT;
+/* The hash workers (NULL: none, hashing runs inline), for other slow password work
+ * (store/password_job.h). */
+bb_pool *bb_login_pool(bb_app *app);
 /* Loop: runs the finished checks' done functions (called on every wake-up; idempotent). */
 void bb_login_dispatch(bb_app *app);
 /* Janitor: forgets expired blocks. */

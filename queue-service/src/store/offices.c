@@ -16,6 +16,8 @@ static void office_free(gpointer p)
 	g_free(o->desc_en);
 	g_free(o->timezone);
 	g_free(o->prefix);
+	g_free(o->closure_de);
+	g_free(o->closure_en);
 	bb_hours_free(o->hours);
 	g_free(o->public_json);
 	g_free(o);
@@ -74,8 +76,11 @@ static void add_overrides(bb_app *app, PGresult *r)
 
 gboolean bb_offices_reload(bb_app *app, GError **error)
 {
-	PGresult *r = bb_db_exec(app->db, "SELECT id, name_de, name_en, description_de, description_en, timezone, "
-		"capacity, ticket_prefix, no_show_timeout_s, grace_s FROM office ORDER BY id", 0, NULL, error);
+	PGresult *r = bb_db_exec(app->db, "SELECT o.id, o.name_de, o.name_en, o.description_de, o.description_en, o.timezone, "
+		"o.capacity, o.ticket_prefix, o.no_show_timeout_s, o.grace_s, o.sort_order, "
+		"coalesce(extract(epoch FROM o.closure_until)::bigint, 0), o.closure_message_de, o.closure_message_en, "
+		"coalesce(p.checkin_before_s, -1), coalesce(p.checkin_after_s, -1) "
+		"FROM office o LEFT JOIN appointment_policy p ON p.office_id = o.id ORDER BY o.id", 0, NULL, error);
 	if (!r)
 		return FALSE;
 	PGresult *h = bb_db_exec(app->db, "SELECT office_id, weekday, open_min, close_min FROM office_hours", 0, NULL, error);
@@ -115,6 +120,12 @@ gboolean bb_offices_reload(bb_app *app, GError **error)
 		o->capacity = (int)bb_db_int(r, i, 6);
 		o->no_show_timeout_s = (int)bb_db_int(r, i, 8);
 		o->grace_s = (int)bb_db_int(r, i, 9);
+		o->sort_order = (int)bb_db_int(r, i, 10);
+		o->closure_until = bb_db_int(r, i, 11);
+		g_free(o->closure_de); o->closure_de = g_strdup(PQgetvalue(r, i, 12));
+		g_free(o->closure_en); o->closure_en = g_strdup(PQgetvalue(r, i, 13));
+		o->checkin_before_s = (int)bb_db_int(r, i, 14);
+		o->checkin_after_s = (int)bb_db_int(r, i, 15);
 		bb_hours_free(o->hours);
 		o->hours = hours;
 		g_hash_table_add(seen, o->id);
@@ -187,10 +198,15 @@ gboolean bb_offices_refresh_facts(bb_app *app, const char *const *ids, int n, GE
 	return TRUE;
 }
 
+gboolean bb_office_closure_active(const bb_office *o, gint64 now)
+{
+	return o->closure_until > now;
+}
+
 bb_office_status bb_office_status_now(const bb_office *o, gint64 now)
 {
 	bb_office_facts f = {
-		.within_hours = bb_hours_is_open(o->hours, now),
+		.within_hours = bb_hours_is_open(o->hours, now) && !bb_office_closure_active(o, now),
 		.clerks_available = o->clerks_available,
 		.clerks_busy = o->clerks_busy,
 		.clerks_paused = o->clerks_paused,
@@ -238,21 +254,35 @@ static json_t *closed_reason_json(const bb_office *o, bb_office_status st, gint6
 {
 	if (st != BB_OFFICE_CLOSED)
 		return json_null();
+	if (bb_office_closure_active(o, now))
+		return json_string("closure");
 	return json_string(bb_hours_is_open(o->hours, now) ? "no_clerk" : "hours");
+}
+
+/* When a closed office opens next: after a closure, the first opening from its end on. */
+static json_t *next_opening_json(const bb_office *o, gint64 now)
+{
+	gint64 from = bb_office_closure_active(o, now) ? o->closure_until : now;
+	if (from == now && bb_hours_is_open(o->hours, now))
+		return json_null();   /* within hours, nobody on duty: no opening to wait for */
+	gint64 at = bb_hours_is_open(o->hours, from) ? from : bb_hours_next_opening(o->hours, from, 400);
+	return at >= 0 ? bb_json_time(at) : json_null();
+}
+
+/* The closure's end and message while one is active; null otherwise. */
+static json_t *closure_json(const bb_office *o, gint64 now)
+{
+	if (!bb_office_closure_active(o, now))
+		return json_null();
+	return json_pack("{s:o, s:{s:s, s:s}}", "until", bb_json_time(o->closure_until),
+		"message", "de", o->closure_de, "en", o->closure_en);
 }
 
 json_t *bb_office_public_json(const bb_office *o, gint64 now)
 {
 	bb_office_status st = bb_office_status_now(o, now);
-	json_t *next = json_null();
-	if (st == BB_OFFICE_CLOSED) {
-		gint64 at = bb_hours_is_open(o->hours, now) ? now : bb_hours_next_opening(o->hours, now, 400);
-		if (at >= 0 && !bb_hours_is_open(o->hours, now)) {
-			json_decref(next);
-			next = bb_json_time(at);
-		}
-	}
-	return json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s, s:o, s:i, s:o, s:o, s:o}",
+	json_t *next = st == BB_OFFICE_CLOSED ? next_opening_json(o, now) : json_null();
+	return json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s, s:o, s:i, s:o, s:o, s:o, s:i, s:o}",
 		"id", o->id,
 		"name", "de", o->name_de, "en", o->name_en,
 		"description", "de", o->desc_de, "en", o->desc_en,
@@ -262,7 +292,9 @@ json_t *bb_office_public_json(const bb_office *o, gint64 now)
 		"waiting", o->waiting,
 		"wait_estimate", bb_estimate_json(bb_office_estimate(o, o->waiting)),
 		"hours_today", hours_today_json(o, now),
-		"next_opening", next);
+		"next_opening", next,
+		"sort_order", o->sort_order,
+		"closure", closure_json(o, now));
 }
 
 void bb_offices_free(bb_app *app)

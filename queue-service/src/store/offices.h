@@ -14,6 +14,10 @@
 typedef struct bb_office {
 	char *id, *name_de, *name_en, *desc_de, *desc_en, *timezone, *prefix;
 	int capacity, no_show_timeout_s, grace_s;
+	int sort_order;            /* offices are listed by this, then by name */
+	gint64 closure_until;      /* unix s: closed by an admin until then (0: no closure) */
+	char *closure_de, *closure_en;   /* the closure's message to citizens */
+	int checkin_before_s, checkin_after_s;   /* appointment check-in window; -1: the service's */
 	bb_hours *hours;
 
 	/* facts, refreshed from the database after each change of the office */
@@ -34,6 +38,8 @@ bb_office *bb_office_get(bb_app *app, const char *id);
 /* Refreshes the facts of the given offices (NULL = all). */
 gboolean bb_offices_refresh_facts(bb_app *app, const char *const *ids, int n, GError **error);
 bb_office_status bb_office_status_now(const bb_office *o, gint64 now);
+/* Closed by an admin at `now` (unix s)? */
+gboolean bb_office_closure_active(const bb_office *o, gint64 now);
 /* Clerks counted for the estimate: available + busy, paused count half. */
 double bb_office_clerk_weight(const bb_office *o);
 bb_estimate bb_office_estimate(const bb_office *o, int position);
