@@ -37,8 +37,10 @@ test('office list and detail have the documented shape', async () => {
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.offices.map((o) => o.id), ['bau', 'fs', 'kfz']);
   const kfz = r.body.offices.find((o) => o.id === 'kfz');
-  assert.deepEqual(Object.keys(kfz).sort(), ['closed_reason', 'description', 'hours_today', 'id', 'name',
-    'next_opening', 'status', 'timezone', 'wait_estimate', 'waiting'].sort());
+  assert.deepEqual(Object.keys(kfz).sort(), ['closed_reason', 'closure', 'description', 'hours_today', 'id', 'name',
+    'next_opening', 'sort_order', 'status', 'timezone', 'wait_estimate', 'waiting'].sort());
+  assert.equal(kfz.closure, null);
+  assert.equal(kfz.sort_order, 0);
   assert.deepEqual(kfz.name, { de: 'Amt kfz', en: 'Office kfz' });
   assert.deepEqual(kfz.hours_today, [{ open: '00:00', close: '24:00' }]);
   assert.equal(kfz.status, 'closed', 'no clerk online yet');

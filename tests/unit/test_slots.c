@@ -70,12 +70,12 @@ static void test_share_rule(void)
 
 static void test_policy_validation(void)
 {
-	bb_slot_policy ok = { 20, 2, 28, 7200, 500, NULL, 0 };
+	bb_slot_policy ok = { 20, 2, 28, 7200, 500, NULL, 0, 0 };
 	g_assert_true(bb_slot_policy_valid(&ok));
 	bb_slot_policy bad[] = {
-		{ 4, 2, 28, 7200, 500, NULL, 0 }, { 20, 0, 28, 7200, 500, NULL, 0 },
-		{ 20, 2, 0, 7200, 500, NULL, 0 }, { 20, 2, 28, -1, 500, NULL, 0 },
-		{ 20, 2, 28, 7200, 1001, NULL, 0 }, { 20, 2, 28, 7200, 500, NULL, 3 },
+		{ 4, 2, 28, 7200, 500, NULL, 0, 0 }, { 20, 0, 28, 7200, 500, NULL, 0, 0 },
+		{ 20, 2, 0, 7200, 500, NULL, 0, 0 }, { 20, 2, 28, -1, 500, NULL, 0, 0 },
+		{ 20, 2, 28, 7200, 1001, NULL, 0, 0 }, { 20, 2, 28, 7200, 500, NULL, 3, 0 },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++)
 		g_assert_false(bb_slot_policy_valid(&bad[i]));
@@ -98,6 +98,12 @@ static void test_ordinary_day(fixture *f, gconstpointer data)
 		g_assert_cmpint(x->end - x->start, ==, 20 * 60);
 		g_assert_cmpint(x->d, ==, 25);
 	}
+	/* Closed by an admin until 10:00 local: the slots before are not offered. */
+	bb_slot_policy closed = f->p;
+	closed.closed_until = utc(2026, 11, 25, 9, 0);
+	g_autoptr(GArray) c = bb_slots_list(f->hours, f->tz, &closed, 2026, 11, 25, 1, now);
+	g_assert_cmpuint(c->len, ==, G_N_ELEMENTS(expect_local) - 3);
+	g_assert_cmpint(g_array_index(c, bb_slot, 0).minute, ==, H(10));
 	/* A weekend has none. */
 	g_autoptr(GArray) we = bb_slots_list(f->hours, f->tz, &f->p, 2026, 11, 28, 2, now);
 	g_assert_cmpuint(we->len, ==, 0);

@@ -88,6 +88,9 @@ function renderTop() {
     h('label', { for: 'presence' }, t('console.presence')), presence,
     h('span', {}, sound, ' ', h('label', { for: 'sound' }, t('console.sound')))
   ];
+  if (state.clerk.role === 'admin') {
+    items.push(h('a', { class: 'top-link', href: `admin.html${location.search}` }, t('console.admin')));
+  }
   if ('Notification' in window && Notification.permission === 'default') {
     items.push(h('button', { type: 'button', onclick: async () => { await askNotifications(); renderTop(); } }, t('console.notifyAllow')));
   }

@@ -55,6 +55,7 @@ gboolean bb__appt_policy_load(bb_app *app, const bb_office *o, bb__appt_policy *
 	PQclear(r);
 	pol->p.blocked = (const int *)(void *)pol->blocked->data;
 	pol->p.n_blocked = (int)pol->blocked->len;
+	pol->p.closed_until = o->closure_until;
 	pol->tz = g_time_zone_new_identifier(o->timezone);
 	if (pol->tz == NULL) {
 		bb_warn("appointments", "office=%s has an unknown time zone", o->id);

@@ -87,7 +87,7 @@ static bb_slot_verdict judge(const bb_slot_policy *p, gint64 start, gint64 now)
 {
 	if (start < now)
 		return BB_SLOT_PAST;
-	if (start < now + p->lead_s)
+	if (start < now + p->lead_s || start < p->closed_until)   /* the office is closed for a while */
 		return BB_SLOT_TOO_SOON;
 	if (start > now + (gint64)p->horizon_days * 86400)
 		return BB_SLOT_TOO_FAR;

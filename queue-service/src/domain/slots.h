@@ -18,6 +18,7 @@ typedef struct bb_slot_policy {
 	int share_permille;        /* 0..1000: share of the slots given to appointments */
 	const int *blocked;        /* local dates without appointments as yyyymmdd, any order */
 	int n_blocked;
+	gint64 closed_until;       /* unix s: a temporary closure; no slot starts before (0: none) */
 } bb_slot_policy;
 
 typedef struct bb_slot {

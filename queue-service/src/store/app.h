@@ -77,7 +77,7 @@ struct bb_app {
 	gboolean stop;               /* the service is stopping: nothing new starts */
 
 	GHashTable *offices;         /* id -> bb_office* (store/offices.h) */
-	GPtrArray *office_list;      /* bb_office*, sorted by id (borrowed from `offices`) */
+	GPtrArray *office_list;      /* bb_office*, by sort_order, name (borrowed from `offices`) */
 	gint64 offices_loaded_us;
 
 	struct bb_login *login;      /* login attempts: limits, hash workers (store/login.c) */

@@ -30,9 +30,15 @@ bb_office *bb_office_get(bb_app *app, const char *id)
 	return id ? g_hash_table_lookup(app->offices, id) : NULL;
 }
 
-static gint by_id(gconstpointer a, gconstpointer b)
+/* The order the administration gave (sort_order), then the German name, then the id: what
+ * clients show when they do not sort by the citizen's language themselves. */
+static gint by_order(gconstpointer a, gconstpointer b)
 {
-	return strcmp((*(bb_office *const *)a)->id, (*(bb_office *const *)b)->id);
+	const bb_office *x = *(bb_office *const *)a, *y = *(bb_office *const *)b;
+	if (x->sort_order != y->sort_order)
+		return x->sort_order < y->sort_order ? -1 : 1;
+	int c = g_utf8_collate(x->name_de, y->name_de);
+	return c ? c : strcmp(x->id, y->id);
 }
 
 /* Adds the day exceptions (closing days, special hours) of the coming year to each office's
@@ -152,7 +158,7 @@ gboolean bb_offices_reload(bb_app *app, GError **error)
 	g_hash_table_iter_init(&it, app->offices);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		g_ptr_array_add(app->office_list, v);
-	g_ptr_array_sort(app->office_list, by_id);
+	g_ptr_array_sort(app->office_list, by_order);
 	app->offices_loaded_us = g_get_monotonic_time();
 	return TRUE;
 }

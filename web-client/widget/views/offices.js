@@ -26,11 +26,12 @@ export function officesView(w, params) {
     h('p', { class: 'checkin-link' },
       h('button', { type: 'button', class: 'link', onclick: () => w.go('checkin', {}) }, t('office.checkin'))));
 
-  // The page's `offices` attribute sets the order; otherwise offices go by their name in the
-  // citizen's language, as that language sorts ("Ärztlicher Dienst" next to "Amt", not after "Z").
+  // The page's `offices` attribute sets the order; otherwise the order the administration gave
+  // (sort_order), then the name in the citizen's language, as that language sorts ("Ärztlicher
+  // Dienst" next to "Amt", not after "Z").
   const wanted = w.config.offices;
   const collator = new Intl.Collator(t.lang);
-  const byName = (a, b) => collator.compare(localized(t, a.name), localized(t, b.name)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byName = (a, b) => (Number(a.sort_order) || 0) - (Number(b.sort_order) || 0) || collator.compare(localized(t, a.name), localized(t, b.name)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const visible = (offices) => offices.filter((o) => wanted.length === 0 || wanted.includes(o.id))
     .sort((a, b) => (wanted.length ? wanted.indexOf(a.id) - wanted.indexOf(b.id) : byName(a, b)));
 
@@ -75,6 +76,8 @@ function officeCard(w, o) {
   if (status === 'open' || status === 'busy') facts.push(range ? t('office.wait', { range }) : t('office.waitUnknown'));
   facts.push(hoursToday(t, o.hours_today));
   if (status === 'closed' && o.closed_reason === 'no_clerk') facts.push(t('office.noClerk'));
+  const closure = status === 'closed' && o.closed_reason === 'closure' && o.closure ? localized(t, o.closure.message) : '';
+  if (status === 'closed' && o.closed_reason === 'closure') facts.push(t('office.closure'));
   if (o.next_opening && status === 'closed') facts.push(t('office.nextOpening', { when: dateTime(t, o.next_opening, o.timezone) }));
   const canEnter = status === 'open' || status === 'busy';
   const headingId = `office-${o.id}`;
@@ -93,6 +96,7 @@ function officeCard(w, o) {
     h('h3', { id: headingId }, name),
     o.description ? h('p', { class: 'desc' }, localized(t, o.description)) : null,
     h('p', { class: 'status' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_ICON[status]), ' ', t(`status.${status}`)),
+    closure ? h('p', { class: 'closure-message' }, closure) : null,
     h('ul', { class: 'facts' }, facts.map((f) => h('li', {}, f))),
     actions);
   if (!canEnter) inlineSlots(w, o, card);
