@@ -12,7 +12,8 @@ export class ApiError extends Error {
 }
 
 // Why: every error answer has the same {"error":{code,message}} shape; turn it into one exception type.
-async function request(base, path, { method = 'GET', body, token } = {}) {
+// Exported for the console's own pages (a GET with the clerk's token).
+export async function request(base, path, { method = 'GET', body, token } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
