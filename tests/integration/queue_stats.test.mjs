@@ -1,11 +1,12 @@
 // queue_stats.test.mjs: statistics per office and day (GET /api/v1/admin/stats and the `stats`
 // CLI): real tickets driven through the internal API, then counts and percentiles checked exactly,
-// role checks, CSV shape and range validation.
+// per day and per hour of arrival, role checks (supervisors see every office), CSV shape and range
+// validation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, clerkOnline, cli, sleep, waitOffice } from '../lib/queue.mjs';
 
-let stack, svc, plugin, tokens, day, apptDay;
+let stack, svc, plugin, tokens, day, apptDay, early, late;
 
 const q = (sql) => stack.pg.psql(sql, 'bb').trim();
 const stats = (qs, token) => svc.http('GET', `/api/v1/admin/stats?${qs}`,
@@ -20,9 +21,10 @@ async function waitState(id, state, timeoutMs = 20000) {
   }
 }
 
-/** Pins a ticket's timestamps so the durations are exact: wait w s, consultation c s. */
+/** Pins a ticket's timestamps so the durations are exact: wait w s, consultation c s; it arrived at
+ * `late` (a fixed instant, so that its hour of arrival is known). */
 function pin(id, w, c) {
-  const base = "now() - interval '1 hour'";
+  const base = `'${late}'::timestamptz`;
   q(`UPDATE ticket SET arrived_at = ${base}, called_at = ${base} + interval '${w} s'` +
     (c === undefined ? '' : `, in_consultation_at = ${base} + interval '${w} s',
       done_at = ${base} + interval '${w + c} s'`) + ` WHERE id = ${Number(id)}`);
@@ -32,14 +34,19 @@ before(async () => {
   stack = await startStack({
     offices: [{ id: 'kfz', prefix: 'KFZ', grace: 5 }, { id: 'fs', prefix: 'FS' }],
     clerks: [{ login: 'mueller', offices: ['kfz'] }, { login: 'kurz', offices: ['fs'] },
-      { login: 'chefin', role: 'admin' }],
+      { login: 'chefin', role: 'admin' }, { login: 'aufsicht', role: 'supervisor' }],
   });
+  // Two instants a little past the start of the hour before last and of the last hour: every
+  // ticket arrives at one of them, so each hour of arrival is known (tickets stay on their day).
+  early = q(`SELECT date_trunc('hour', now()) - interval '3 hours' + interval '5 min'`);
+  late = q(`SELECT date_trunc('hour', now()) - interval '1 hour' + interval '5 min'`);
   svc = stack.svc;
   plugin = await svc.internal('janus-stats');
   tokens = {
     mueller: await clerkOnline(svc, plugin, 'mueller', stack.passwords.mueller),
     kurz: await clerkOnline(svc, plugin, 'kurz', stack.passwords.kurz),
     chefin: await svc.login('chefin', stack.passwords.chefin),
+    aufsicht: await svc.login('aufsicht', stack.passwords.aufsicht),
   };
   await waitOffice(svc, 'kfz', (o) => o.status === 'open');
   await waitOffice(svc, 'fs', (o) => o.status === 'open');
@@ -68,9 +75,11 @@ before(async () => {
   pin(t[0], 10, 60);
   pin(t[1], 20, 120);
   pin(t[2], 40, 300);
-  q(`UPDATE ticket SET arrived_at = now() - interval '1 hour', called_at = now() - interval '1 hour' + interval '100 s'
+  q(`UPDATE ticket SET arrived_at = '${late}', called_at = '${late}'::timestamptz + interval '100 s'
      WHERE id = ${t[3]}`);
   pin(t[5], 50, 30);
+  // the tickets never called arrived two hours earlier
+  q(`UPDATE ticket SET arrived_at = '${early}' WHERE id IN (${[t[4], t[6], t[7], t[8]].join(',')})`);
   day = q(`SELECT max(day) FROM ticket`);
   assert.equal(q('SELECT min(day) FROM ticket'), day, 'all tickets on one local day');
 
@@ -116,6 +125,36 @@ test('admin sees exact counts and percentiles for every office', async () => {
   ].sort((a, b) => (a.office + a.day).localeCompare(b.office + b.day)));
   const text = JSON.stringify(r.body);
   assert.ok(!text.includes('Erika') && !text.includes('Geheim') && !text.includes('Max'), 'no personal data');
+});
+
+test('hour of day: the same tickets by the local hour they arrived in (JSON only)', async () => {
+  const r = await stats(`from=${day}&to=${day}`, tokens.chefin);
+  assert.equal(r.status, 200);
+  const hourOf = (at) => Number(q(`SELECT extract(hour FROM '${at}'::timestamptz AT TIME ZONE 'Europe/Berlin')`));
+  const none = { served: 0, forwarded: 0, no_show: 0, cancelled: 0,
+    wait_p50_s: null, wait_p90_s: null, consultation_p50_s: null, consultation_p90_s: null };
+  assert.deepEqual(r.body.hours, [
+    { office: 'fs', hour: hourOf(late), arrived: 1, ...none, served: 1,
+      wait_p50_s: 50, wait_p90_s: 50, consultation_p50_s: 30, consultation_p90_s: 30 },
+    // the four called ones: the waits and consultations of the day row
+    { office: 'kfz', hour: hourOf(late), arrived: 4, ...none, served: 2, forwarded: 1, no_show: 1,
+      wait_p50_s: 30, wait_p90_s: 82, consultation_p50_s: 120, consultation_p90_s: 264 },
+    // left, expired twice, still waiting: never called
+    { office: 'kfz', hour: hourOf(early), arrived: 4, ...none, cancelled: 1 },
+  ].sort((a, b) => a.office.localeCompare(b.office) || a.hour - b.hour));
+  const one = await stats(`from=${day}&to=${day}&office=fs`, tokens.chefin);
+  assert.deepEqual(one.body.hours.map((h) => h.office), ['fs']);
+  const empty = await stats('from=2001-01-01&to=2001-01-02', tokens.chefin);
+  assert.deepEqual(empty.body, { from: '2001-01-01', to: '2001-01-02', rows: [], hours: [] });
+});
+
+test('supervisors see every office, like admins, without serving one', async () => {
+  const all = await stats(`from=${day}&to=${day}`, tokens.aufsicht);
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body, (await stats(`from=${day}&to=${day}`, tokens.chefin)).body);
+  const fs = await stats(`from=${day}&to=${day}&office=fs`, tokens.aufsicht);
+  assert.equal(fs.status, 200);
+  assert.deepEqual(fs.body.rows.map((x) => x.office), ['fs']);
 });
 
 test('clerks see only their offices; others get 403, no token 401', async () => {
@@ -187,6 +226,7 @@ test('CLI stats prints the same numbers as JSON and CSV', () => {
   assert.equal(body.rows.length, 1);
   assert.equal(body.rows[0].issued, 9);
   assert.equal(body.rows[0].consultation_p90_s, 264);
+  assert.deepEqual(body.hours.map((h) => h.arrived), [4, 4], 'kfz: two hours of arrival');
   const c = cli(stack.url, ['stats', '--from', day, '--to', day, '--csv']);
   assert.equal(c.status, 0, c.stderr);
   assert.equal(c.stdout.split('\r\n').length, 4, 'header, fs, kfz, trailing empty');

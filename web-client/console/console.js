@@ -12,6 +12,7 @@ import { chime, notify, askNotifications, unlockAudio } from '../widget/alerts.j
 import { queuePanel, appointmentsPanel, broadcastPanel, countWaiting } from './queue-view.js';
 import { callPanel } from './call-panel.js';
 import { statsPanel } from './stats-panel.js';
+import { oversightLinks } from './oversight-links.js';
 
 const TOKEN_KEY = 'bb-console-token';
 const params = new URLSearchParams(location.search);
@@ -94,6 +95,7 @@ function renderTop() {
   if ('Notification' in window && Notification.permission === 'default') {
     items.push(h('button', { type: 'button', onclick: async () => { await askNotifications(); renderTop(); } }, t('console.notifyAllow')));
   }
+  items.push(...oversightLinks(h, t, state.clerk));
   items.push(h('button', { type: 'button', onclick: logout }, t('console.logout')));
   replace(top, items);
 }

@@ -2,6 +2,7 @@
  * Prometheus metrics. */
 #include "api/http.h"
 #include "api/http_guard.h"
+#include "api/metrics_offices.h"
 #include "base/bucket.h"
 #include "base/jsonutil.h"
 #include "domain/permit.h"
@@ -154,6 +155,7 @@ static void get_metrics(bb_http_req *req, bb_http_resp *resp)
 	g_string_append_printf(s, "# HELP bb_db_errors_total Failed database statements.\n# TYPE bb_db_errors_total counter\n"
 		"bb_db_errors_total %" G_GUINT64_FORMAT "\n", bb_db_error_count(app->db) + bb_pool_db_errors(app->pool));
 	append_login_metrics(s, app);
+	bb_metrics_append_offices(s, app);
 	g_string_append_printf(s, "# HELP bb_http_header_guard_total Requests with a header name lws 4.1.6 would misparse: rewritten, or the connection refused (api/http_guard.h).\n"
 		"# TYPE bb_http_header_guard_total counter\nbb_http_header_guard_total{action=\"rewritten\"} %" G_GUINT64_FORMAT "\n"
 		"bb_http_header_guard_total{action=\"refused\"} %" G_GUINT64_FORMAT "\n", bb_http_guard_rewrites(), bb_http_guard_refusals());

@@ -1,5 +1,5 @@
-/* routes_stats.c: GET /api/v1/admin/stats — statistics per office and day for clerks and admins,
- * as JSON or as a CSV download (see store/stats.h and docs/rest-api.md "Statistics"). */
+/* routes_stats.c: GET /api/v1/admin/stats — statistics per office and day (and hour of day) for
+ * clerks, supervisors and admins, as JSON or as a CSV download (see store/stats.h and docs/rest-api.md "Statistics"). */
 #include "api/http.h"
 #include "store/clerks.h"
 #include "store/offices.h"
@@ -26,8 +26,41 @@ static const char *url_arg(bb_http_req *req, const char *name_eq, char *buf, siz
 	return lws_get_urlarg_by_name(req->wsi, name_eq, buf, (int)size);
 }
 
-/* Who may see what: admins every office, clerks the offices they serve; `office` narrows it. The
- * range and format are checked before the database is asked. */
+/* The offices a clerk's statistics cover: every office for admins and supervisors (the catalogue's
+ * clerk_role), the offices they serve for clerks. Borrowed strings; free the array only. */
+static GPtrArray *visible_offices(bb_app *app, const bb_clerk *c)
+{
+	GPtrArray *ids = g_ptr_array_new();
+	if (bb_clerk_oversees(c)) {
+		for (guint i = 0; i < app->office_list->len; i++)
+			g_ptr_array_add(ids, ((bb_office *)app->office_list->pdata[i])->id);
+	} else {
+		for (int i = 0; i < c->n_offices; i++)
+			g_ptr_array_add(ids, c->offices[i]);
+	}
+	return ids;
+}
+
+/* JSON: the day rows and the hour-of-day rows of the same tickets; NULL with the error answer set. */
+static json_t *stats_json(bb_http_req *req, bb_http_resp *resp, PGresult *days, const char *from, const char *to,
+	const char *const *offices, int n)
+{
+	GError *e = NULL;
+	PGresult *hours = bb_stats_fetch_hours(req->app->db, from, to, offices, n, &e);
+	if (!hours) {
+		bb_err err = {0};
+		bb_err_from_db(&err, e);   /* consumes e */
+		bb_http_error(resp, &err);
+		bb_err_clear(&err);
+		return NULL;
+	}
+	json_t *o = bb_stats_json(days, hours, from, to);
+	PQclear(hours);
+	return o;
+}
+
+/* Who may see what: admins and supervisors every office, clerks the offices they serve; `office`
+ * narrows it. The range and format are checked before the database is asked. */
 static void get_stats(bb_http_req *req, bb_http_resp *resp)
 {
 	g_autoptr(bb_clerk) c = bb_http_clerk(req, resp);
@@ -59,14 +92,16 @@ static void get_stats(bb_http_req *req, bb_http_resp *resp)
 		bb_http_error_code(resp, "not_found", "office: no such office");
 		return;
 	}
-	if (office && !bb_clerk_serves(c, office)) {
+	if (office && !bb_clerk_oversees(c) && !bb_clerk_serves(c, office)) {
 		bb_http_error_code(resp, "forbidden", "office: you do not serve this office");
 		return;
 	}
+	g_autoptr(GPtrArray) all = visible_offices(req->app, c);
 	const char *one[] = {office};
+	const char *const *ids = office ? one : (const char *const *)all->pdata;
+	int n = office ? 1 : (int)all->len;
 	GError *e = NULL;
-	PGresult *r = office ? bb_stats_fetch(req->app->db, from, to, one, 1, &e)
-		: bb_stats_fetch(req->app->db, from, to, (const char *const *)c->offices, c->n_offices, &e);
+	PGresult *r = bb_stats_fetch(req->app->db, from, to, ids, n, &e);
 	if (!r) {
 		bb_err err = {0};
 		bb_err_from_db(&err, e);   /* consumes e */
@@ -82,7 +117,9 @@ static void get_stats(bb_http_req *req, bb_http_resp *resp)
 		g_snprintf(resp->disposition, sizeof resp->disposition,
 			"attachment; filename=\"buergerbuero-stats-%s-%s.csv\"", from, to);
 	} else {
-		bb_http_json(resp, 200, bb_stats_json(r, from, to));
+		json_t *o = stats_json(req, resp, r, from, to, ids, n);
+		if (o)
+			bb_http_json(resp, 200, o);
 	}
 	PQclear(r);
 }

@@ -58,21 +58,26 @@ int bb_cli_stats(const bb_cfg *cfg, int argc, char **argv)
 	int rc = 1;
 	g_autoptr(GPtrArray) offices = g_ptr_array_new_with_free_func(g_free);
 	if (pick_offices(db, office, offices)) {
-		PGresult *r = bb_stats_fetch(db, from, to, (const char *const *)offices->pdata, (int)offices->len, &e);
-		if (!r) {
+		const char *const *ids = (const char *const *)offices->pdata;
+		PGresult *r = bb_stats_fetch(db, from, to, ids, (int)offices->len, &e);
+		PGresult *hours = r && !csv ? bb_stats_fetch_hours(db, from, to, ids, (int)offices->len, &e) : NULL;
+		if (!r || (!csv && !hours)) {
 			fprintf(stderr, "error: %s\n", e->message);
 			g_error_free(e);
 		} else {
-			json_t *o = csv ? NULL : bb_stats_json(r, from, to);
+			json_t *o = csv ? NULL : bb_stats_json(r, hours, from, to);
 			g_autofree char *text = csv ? bb_stats_csv(r) : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputs(text, stdout);
 			if (!csv)
 				fputc('\n', stdout);
 			if (o)
 				json_decref(o);
-			PQclear(r);
 			rc = 0;
 		}
+		if (r)
+			PQclear(r);
+		if (hours)
+			PQclear(hours);
 	}
 	bb_db_free(db);
 	return rc;

@@ -186,6 +186,11 @@ int main(int argc, char **argv)
 		bb_cfg_clear(&cfg);
 		return 2;
 	}
+	if (!bb_log_set_format_name(cfg.log_format)) {
+		fprintf(stderr, "error: log_format must be text or json\n");
+		bb_cfg_clear(&cfg);
+		return 2;
+	}
 	const char *name = i < argc ? argv[i] : "serve";
 	int rc = -1;
 	for (guint c = 0; c < G_N_ELEMENTS(commands); c++) {

@@ -47,6 +47,8 @@ static const cfg_key keys[] = {
 	{"sql_dir", "BB_SQL_DIR", S(sql_dir), BB_SOURCE_ROOT "/sql", 0, 0,
 	 "folder holding migrations/NNN_name.sql"},
 	{"log_level", "BB_LOG_LEVEL", S(log_level), "info", 0, 0, "debug, info, warn or error"},
+	{"log_format", "BB_LOG_FORMAT", S(log_format), "text", 0, 0,
+	 "text (one line: time level component message) or json (one JSON object per line: time, level, component, message)"},
 	{"session_ttl_s", "BB_SESSION_TTL_S", I(session_ttl_s), "43200", 60, 604800,
 	 "lifetime of a clerk session in seconds"},
 	{"presence_timeout_s", "BB_PRESENCE_TIMEOUT_S", I(presence_timeout_s), "30", 2, 3600,

@@ -17,6 +17,7 @@ typedef struct bb_cfg {
 	char *checkin_url;         /* page with the widget the .ics links to; "" = no link */
 	char *sql_dir;
 	char *log_level;
+	char *log_format;          /* text | json (base/logging.h) */
 	int session_ttl_s;
 	int presence_timeout_s;
 	int plugin_grace_s;

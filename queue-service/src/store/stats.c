@@ -70,13 +70,39 @@ static const char stats_sql[] =
 	" WHERE coalesce(t.day, a.day) BETWEEN $1::date AND $2::date"
 	" ORDER BY 1, 2";
 
+/* The same tickets by hour of day: the local hour (in the time zone of the office the ticket is in
+ * now) at which each arrived, over the whole range. Everything counts at the office the ticket is
+ * in now, like the outcomes of the day rows; the (office_id, day) index finds the tickets. */
+static const char hours_sql[] =
+	"SELECT t.office_id, extract(hour FROM t.arrived_at AT TIME ZONE o.timezone)::int,"
+	" count(*),"
+	" count(*) FILTER (WHERE t.state = 'done' AND t.outcome = 'served'),"
+	" count(*) FILTER (WHERE t.state = 'done' AND t.outcome = 'forwarded'),"
+	" count(*) FILTER (WHERE t.state = 'no_show'),"
+	" count(*) FILTER (WHERE t.state = 'cancelled'),"
+	" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wait_s)::numeric, 1),"
+	" round(percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wait_s)::numeric, 1),"
+	" round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d.consult_s)::numeric, 1),"
+	" round(percentile_cont(0.9) WITHIN GROUP (ORDER BY d.consult_s)::numeric, 1)"
+	" FROM ticket t JOIN office o ON o.id = t.office_id"
+	" CROSS JOIN LATERAL (SELECT"
+	"   CASE WHEN t.called_at IS NOT NULL THEN greatest(0, extract(epoch FROM t.called_at - t.arrived_at))::float8"
+	"   END AS wait_s,"
+	"   CASE WHEN t.state = 'done' THEN greatest(0, extract(epoch FROM t.done_at - t.in_consultation_at))::float8"
+	"   END AS consult_s) AS d"
+	" WHERE t.day BETWEEN $1::date AND $2::date AND t.office_id = ANY($3::text[])"
+	" GROUP BY 1, 2"
+	" ORDER BY 1, 2";
+
 typedef enum { COL_TEXT, COL_INT, COL_SECONDS } col_kind;
 
-/* The result columns in query order: the names are the JSON keys and the CSV header. */
-static const struct {
+typedef struct column {
 	const char *name;
 	col_kind kind;
-} columns[] = {
+} column;
+
+/* The result columns in query order: the names are the JSON keys and the CSV header. */
+static const column columns[] = {
 	{"office", COL_TEXT}, {"day", COL_TEXT},
 	{"issued", COL_INT}, {"served", COL_INT}, {"forwarded", COL_INT}, {"no_show", COL_INT},
 	{"cancelled", COL_INT}, {"expired_grace", COL_INT}, {"expired_closing", COL_INT},
@@ -86,6 +112,14 @@ static const struct {
 	{"consultation_p50_s", COL_SECONDS}, {"consultation_p90_s", COL_SECONDS},
 	{"appointments_booked", COL_INT}, {"appointments_checked_in", COL_INT},
 	{"appointments_no_show", COL_INT}, {"appointments_cancelled", COL_INT},
+};
+
+/* The columns of hours_sql (JSON only: the CSV keeps its one row shape). */
+static const column hour_columns[] = {
+	{"office", COL_TEXT}, {"hour", COL_INT}, {"arrived", COL_INT},
+	{"served", COL_INT}, {"forwarded", COL_INT}, {"no_show", COL_INT}, {"cancelled", COL_INT},
+	{"wait_p50_s", COL_SECONDS}, {"wait_p90_s", COL_SECONDS},
+	{"consultation_p50_s", COL_SECONDS}, {"consultation_p90_s", COL_SECONDS},
 };
 
 /* Strict YYYY-MM-DD into a GDate; FALSE for anything else (also 2026-02-30). */
@@ -126,13 +160,14 @@ gboolean bb_stats_check_range(const char *from, const char *to, char **message)
 	return TRUE;
 }
 
-PGresult *bb_stats_fetch(bb_db *db, const char *from, const char *to, const char *const *offices, int n,
-	GError **error)
+/* Runs one of the two queries and checks it returned the columns the table names. */
+static PGresult *fetch(bb_db *db, const char *sql, guint n_columns, const char *from, const char *to,
+	const char *const *offices, int n, GError **error)
 {
 	g_autofree char *list = bb_db_array_literal(offices, n);
 	const char *params[] = {from, to, list};
-	PGresult *r = bb_db_exec(db, stats_sql, 3, params, error);
-	if (r && PQnfields(r) != (int)G_N_ELEMENTS(columns)) {
+	PGresult *r = bb_db_exec(db, sql, 3, params, error);
+	if (r && PQnfields(r) != (int)n_columns) {
 		g_set_error(error, BB_DB_ERROR, BB_DB_INTERNAL, "statistics query returned %d columns", PQnfields(r));
 		PQclear(r);
 		return NULL;
@@ -140,22 +175,43 @@ PGresult *bb_stats_fetch(bb_db *db, const char *from, const char *to, const char
 	return r;
 }
 
-json_t *bb_stats_json(const PGresult *r, const char *from, const char *to)
+PGresult *bb_stats_fetch(bb_db *db, const char *from, const char *to, const char *const *offices, int n,
+	GError **error)
+{
+	return fetch(db, stats_sql, G_N_ELEMENTS(columns), from, to, offices, n, error);
+}
+
+PGresult *bb_stats_fetch_hours(bb_db *db, const char *from, const char *to, const char *const *offices, int n,
+	GError **error)
+{
+	return fetch(db, hours_sql, G_N_ELEMENTS(hour_columns), from, to, offices, n, error);
+}
+
+/* Result rows as JSON objects keyed by the column names, typed by their kind. */
+static json_t *rows_json(const PGresult *r, const column *cols, guint n_cols)
 {
 	json_t *rows = json_array();
 	for (int i = 0; i < PQntuples(r); i++) {
 		json_t *row = json_object();
-		for (guint c = 0; c < G_N_ELEMENTS(columns); c++) {
+		for (guint c = 0; c < n_cols; c++) {
 			const char *v = bb_db_str(r, i, (int)c);
 			json_t *x = !v ? json_null()
-				: columns[c].kind == COL_TEXT ? json_string(v)
-				: columns[c].kind == COL_INT ? json_integer(g_ascii_strtoll(v, NULL, 10))
+				: cols[c].kind == COL_TEXT ? json_string(v)
+				: cols[c].kind == COL_INT ? json_integer(g_ascii_strtoll(v, NULL, 10))
 				: json_real(g_ascii_strtod(v, NULL));
-			json_object_set_new(row, columns[c].name, x);
+			json_object_set_new(row, cols[c].name, x);
 		}
 		json_array_append_new(rows, row);
 	}
-	return json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "rows", rows);
+	return rows;
+}
+
+json_t *bb_stats_json(const PGresult *r, const PGresult *hours, const char *from, const char *to)
+{
+	json_t *o = json_pack("{s:s, s:s, s:o}", "from", from, "to", to, "rows", rows_json(r, columns, G_N_ELEMENTS(columns)));
+	if (hours)
+		json_object_set_new(o, "hours", rows_json(hours, hour_columns, G_N_ELEMENTS(hour_columns)));
+	return o;
 }
 
 /* One RFC 4180 cell. Quoted when it holds a separator, quote or line break; a leading = + - @
