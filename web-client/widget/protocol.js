@@ -194,6 +194,10 @@ export const LISTS = Object.freeze({
     "clerk",
     "admin"
   ],
+  "clerk_auth": [
+    "local",
+    "ldap"
+  ],
   "office_status": [
     "open",
     "busy",
