@@ -3,10 +3,11 @@
 // name and offices from the directory, group changes at the next sign-in, local accounts checked
 // locally (also when the directory knows the login), disabled clerks stay out, the login limits
 // apply unchanged, filter injection and empty passwords never reach a bind, and a directory that
-// hangs or is gone answers `unavailable` within its timeout while local logins keep working.
+// hangs or is gone answers `unavailable` within its timeout while local logins keep working;
+// StartTLS and ldaps:// verify the directory's certificate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, cli } from '../lib/queue.mjs';
+import { startStack, cli, QueueService } from '../lib/queue.mjs';
 import { Slapd } from '../lib/slapd.mjs';
 
 const SUFFIX = 'dc=landkreis,dc=test';
@@ -57,19 +58,20 @@ const ACL = [
   `access to * by dn.exact="${SERVICE_DN}" read by * none`,
 ];
 
-let slapd, stack, svc, localPw;
+let slapd, stack, svc, localPw, ldapEnv;
 
 before(async () => {
-  slapd = await new Slapd({ suffix: SUFFIX }).start(LDIF, { acl: ACL });
+  slapd = await new Slapd({ suffix: SUFFIX }).start(LDIF, { acl: ACL, tls: true });
+  ldapEnv = {
+    BB_TRUSTED_PROXIES: '127.0.0.1', BB_LOGIN_HASH_THREADS: '1',
+    BB_LDAP_URL: slapd.url, BB_LDAP_BIND_DN: SERVICE_DN, BB_LDAP_BIND_PASSWORD: SERVICE_PW,
+    BB_LDAP_USER_BASE: PEOPLE, BB_LDAP_GROUP_BASE: GROUPS, BB_LDAP_DISPLAY_ATTR: 'displayName',
+    BB_LDAP_ADMIN_GROUP: 'buergerbuero-admins', BB_LDAP_TIMEOUT_S: String(TIMEOUT_S),
+  };
   stack = await startStack({
     offices: [{ id: 'kfz' }, { id: 'fs' }, { id: 'bau' }],
     clerks: [{ login: 'mueller', name: 'Herr Müller (lokal)', offices: ['fs'] }, { login: 'lokal', offices: ['bau'] }],
-    env: {
-      BB_TRUSTED_PROXIES: '127.0.0.1', BB_LOGIN_HASH_THREADS: '1',
-      BB_LDAP_URL: slapd.url, BB_LDAP_BIND_DN: SERVICE_DN, BB_LDAP_BIND_PASSWORD: SERVICE_PW,
-      BB_LDAP_USER_BASE: PEOPLE, BB_LDAP_GROUP_BASE: GROUPS, BB_LDAP_DISPLAY_ATTR: 'displayName',
-      BB_LDAP_ADMIN_GROUP: 'buergerbuero-admins', BB_LDAP_TIMEOUT_S: String(TIMEOUT_S),
-    },
+    env: ldapEnv,
   });
   svc = stack.svc;
   localPw = stack.passwords;
@@ -245,6 +247,43 @@ test('a local account is checked locally, also when the directory knows its logi
   assert.equal(stack.pg.psql("SELECT auth || ':' || display_name FROM clerk WHERE login = 'mueller'", 'bb'),
     'local:Herr Müller (lokal)');
   assert.equal((await login('lokal', localPw.lokal, freshAddr())).status, 200);
+});
+
+test('clerk passwd turns a directory clerk into a local one', async () => {
+  assert.equal((await login('dora', 'pw-dora-dir', freshAddr())).status, 200);
+  const r = cli(stack.url, ['clerk', 'passwd', 'dora'], { input: 'local-password-of-dora\n' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(stack.pg.psql("SELECT auth FROM clerk WHERE login = 'dora'", 'bb'), 'local');
+  const local = await login('dora', 'local-password-of-dora', freshAddr());
+  assert.equal(local.status, 200);
+  assert.equal(local.body.clerk.role, 'admin', 'role and offices stay as last copied');
+  assert.equal((await login('dora', 'pw-dora-dir', freshAddr())).status, 401);
+});
+
+test('StartTLS and ldaps:// verify the directory against the configured CA', async () => {
+  const variants = [
+    { env: { BB_LDAP_STARTTLS: '1', BB_LDAP_CA_FILE: slapd.tls.ca }, status: 200 },
+    { env: { BB_LDAP_URL: slapd.ldapsUrl, BB_LDAP_CA_FILE: slapd.tls.ca }, status: 200 },
+    // The system's CAs do not know the county's (here: the test's) CA: no password is sent.
+    { env: { BB_LDAP_URL: slapd.ldapsUrl }, status: 503 },
+    { env: { BB_LDAP_STARTTLS: '1' }, status: 503 },
+  ];
+  for (const { env, status } of variants) {
+    const other = await new QueueService(stack.url, { ...ldapEnv, ...env }).start();
+    try {
+      const since = logMark();
+      const r = await other.http('POST', '/api/v1/clerk/login',
+        { body: { login: 'bernd', password: 'pw-bernd-dir' }, headers: { 'x-forwarded-for': freshAddr() } });
+      assert.equal(r.status, status, `${JSON.stringify(env)}: ${JSON.stringify(r.body)}`);
+      if (status === 200) assert.equal(r.body.clerk.login, 'bernd');
+      else assert.doesNotMatch(since(), /BIND dn=/, 'nothing sent over an unverified connection');
+      if (env.BB_LDAP_STARTTLS) assert.match(since(), /EXT oid=1\.3\.6\.1\.4\.1\.1466\.20037/);   // StartTLS
+      assert.match(other.log, /directory sign-in url="ldaps?:\/\/127\.0\.0\.1:\d+" tls=yes/);
+      assert.doesNotMatch(other.log, /directory without TLS/);
+    } finally {
+      await other.stop();
+    }
+  }
 });
 
 test('a hanging directory answers unavailable within its timeout; local logins keep working', async () => {

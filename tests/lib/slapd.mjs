@@ -2,6 +2,8 @@
 // slapd.conf (mdb backend, modules from /usr/lib/ldap) in a fresh temp dir, loaded with slapadd,
 // listening on 127.0.0.1:<free port> only, its operation log (BIND, SRCH ...) kept for the test.
 // As root it drops to the `openldap` user once listening (slapd -u/-g); never a system service.
+// With `tls` it also gets a certificate for 127.0.0.1 from a CA made here (ca.pem), offers
+// StartTLS on ldap:// and listens on ldaps:// on a second port.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -17,6 +19,21 @@ const SCHEMA = '/etc/ldap/schema';
 const isRoot = process.getuid && process.getuid() === 0;
 const servers = new Set();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A throw-away CA and a certificate for 127.0.0.1 signed by it, in dir (openssl). */
+function makeCerts(dir) {
+  const ssl = (...args) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=bb-test-directory-ca');
+  ssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  fs.writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+    '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
+  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
+}
 
 function need(file, pkg) {
   if (!fs.existsSync(file)) throw new Error(`${file} missing: install ${pkg} (scripts/install-deps)`);
@@ -43,7 +60,7 @@ export class Slapd {
   /** Writes slapd.conf, loads `ldif` (the entries below the suffix; the suffix entry itself is
    * added here) and starts the server; resolves once it accepts connections. `acl` lines go
    * before the database's defaults. */
-  async start(ldif, { acl = [] } = {}) {
+  async start(ldif, { acl = [], tls = false } = {}) {
     need(SLAPD, 'slapd');
     need(SLAPADD, 'slapd');
     need(path.join(MODULES, 'back_mdb.so'), 'slapd');
@@ -52,7 +69,10 @@ export class Slapd {
     this.conf = path.join(this.base, 'slapd.conf');
     fs.mkdirSync(this.data);
     const dc = this.suffix.split(',')[0].split('=')[1];
+    this.tls = tls ? makeCerts(this.base) : null;
     fs.writeFileSync(this.conf, [
+      ...(this.tls ? [`TLSCACertificateFile ${this.tls.ca}`, `TLSCertificateFile ${this.tls.cert}`,
+        `TLSCertificateKeyFile ${this.tls.key}`] : []),
       ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include ${SCHEMA}/${s}.schema`),
       `modulepath ${MODULES}`, 'moduleload back_mdb',
       `pidfile ${this.base}/slapd.pid`, `argsfile ${this.base}/slapd.args`,
@@ -72,13 +92,16 @@ export class Slapd {
     servers.add(this);
     if (!this.port) this.port = await freePort();
     this.url = `ldap://127.0.0.1:${this.port}`;
+    if (this.tls && !this.ldapsPort) this.ldapsPort = await freePort();
+    if (this.tls) this.ldapsUrl = `ldaps://127.0.0.1:${this.ldapsPort}`;
     await this.run();
     return this;
   }
 
   /** Starts the server process (again, after stop()) on the same port and data. */
   async run() {
-    const args = ['-f', this.conf, '-h', `${this.url}/`, '-d', '256'];   // 256 = stats: one line per operation
+    const listen = this.tls ? `${this.url}/ ${this.ldapsUrl}/` : `${this.url}/`;
+    const args = ['-f', this.conf, '-h', listen, '-d', '256'];   // 256 = stats: one line per operation
     if (isRoot) args.push('-u', 'openldap', '-g', 'openldap');
     this.proc = spawn(SLAPD, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = this.proc;

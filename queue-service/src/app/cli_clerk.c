@@ -129,8 +129,10 @@ static int clerk_passwd(const bb_cfg *cfg, int argc, char **argv)
 	g_autofree char *hash = pw ? bb_password_hash(pw) : NULL;
 	if (!hash)
 		return 1;
-	/* A new password ends every session of the clerk. */
-	return clerk_update(cfg, argv[1], "WITH c AS (UPDATE clerk SET password_hash = $2 WHERE login = $1 RETURNING id), "
+	/* A new password ends every session of the clerk. A directory clerk becomes a local one: the
+	 * password set here is the one that counts from now on (docs/operations.md, "Sign-in with the
+	 * county directory"). */
+	return clerk_update(cfg, argv[1], "WITH c AS (UPDATE clerk SET password_hash = $2, auth = 'local' WHERE login = $1 RETURNING id), "
 		"d AS (DELETE FROM clerk_session WHERE clerk_id IN (SELECT id FROM c)) SELECT id FROM c", hash, "password changed");
 }
 
