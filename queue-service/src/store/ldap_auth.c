@@ -45,10 +45,12 @@ static LDAP *open_directory(const bb_cfg *cfg, bb_ldap_user *out)
 	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);   /* never bind to servers we were sent to */
 	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
 	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &timeout);
-	ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-	if (*cfg->ldap_ca_file)
-		ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, cfg->ldap_ca_file);
-	rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &new_ctx);
+	if (cfg->ldap_starttls || strstr(cfg->ldap_url, "ldaps://")) {
+		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+		if (*cfg->ldap_ca_file)
+			ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, cfg->ldap_ca_file);
+		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &new_ctx);
+	}
 	if (rc == LDAP_SUCCESS && cfg->ldap_starttls)
 		rc = ldap_start_tls_s(ld, NULL, NULL);
 	if (rc != LDAP_SUCCESS) {
