@@ -7,7 +7,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc meson ninja-build pkg-config ca-certificates \
       libglib2.0-dev libjansson-dev libwebsockets-dev libargon2-dev libssl-dev libpq-dev \
-      libcurl4-openssl-dev janus-dev nodejs \
+      libcurl4-openssl-dev libidn2-dev libldap-dev janus-dev nodejs \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -7,7 +7,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       gcc meson ninja-build pkg-config ca-certificates \
       libglib2.0-dev libjansson-dev libwebsockets-dev libargon2-dev libssl-dev libpq-dev \
-      libcurl4-openssl-dev janus-dev nodejs \
+      libcurl4-openssl-dev libidn2-dev libldap-dev janus-dev nodejs \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -19,7 +19,7 @@ RUN meson setup /build /src --prefix=/usr -Djanus_plugin_dir=/usr/lib/buergerbue
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libglib2.0-0 libjansson4 libwebsockets17 libargon2-1 libpq5 libssl3 libcurl4 \
+      libglib2.0-0 libjansson4 libwebsockets17 libargon2-1 libpq5 libssl3 libcurl4 libldap-2.5-0 \
       ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin bb

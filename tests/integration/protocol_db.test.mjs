@@ -20,6 +20,7 @@ const COLUMNS = {
   'ticket.expire_reason': 'expire_reason',
   'clerk_presence.state': 'presence',
   'clerk.role': 'clerk_role',
+  'clerk.auth': 'clerk_auth',
   'appointment.state': 'appointment_state',
 };
 

@@ -1,6 +1,7 @@
 /* test_cfg.c: the configuration file (base/cfg.c, GKeyFile): old files without a group header,
  * comments, quotes, literal values, clear errors for unknown keys, groups, bad values and lines,
- * environment over file, and the generated sample read back. */
+ * environment over file, the directory keys checked as a whole, and the generated sample read
+ * back. */
 #include "base/cfg.h"
 
 #include <glib/gstdio.h>
@@ -38,7 +39,8 @@ static void clean_env(void)
 {
 	static const char *const vars[] = {"BB_HTTP_PORT", "BB_DATABASE_URL", "BB_INTERNAL_SECRET",
 		"BB_LOG_LEVEL", "BB_SMTP_FROM", "BB_TRUSTED_PROXIES", "BB_TURN_URIS", "BB_TURN_SECRET",
-		"BB_STUN_URIS", NULL};
+		"BB_STUN_URIS", "BB_LDAP_URL", "BB_LDAP_STARTTLS", "BB_LDAP_BIND_DN", "BB_LDAP_BIND_PASSWORD",
+		"BB_LDAP_USER_BASE", "BB_LDAP_USER_FILTER", "BB_LDAP_GROUP_FILTER", "BB_LDAP_CA_FILE", NULL};
 	for (int i = 0; vars[i]; i++)
 		g_unsetenv(vars[i]);
 }
@@ -116,6 +118,51 @@ static void test_errors(void)
 	bb_cfg_clear(&cfg);
 }
 
+/* The directory keys are checked together once ldap_url is set (and not at all without it). */
+static void test_ldap_keys(void)
+{
+	static const char ad[] = "ldap_url = ldaps://dc1.landkreis.local ldaps://dc2.landkreis.local\n"
+		"ldap_bind_dn = CN=svc-buergerbuero,OU=Dienste,DC=landkreis,DC=local\n"
+		"ldap_bind_password = \"geheim%(*)\"\n"
+		"ldap_user_base = OU=Mitarbeiter,DC=landkreis,DC=local\n"
+		"ldap_user_filter = (&(objectClass=user)(sAMAccountName=%s))\n"
+		"ldap_display_attr = displayName\n"
+		"ldap_admin_group = buergerbuero-admins\n";
+	static const struct { const char *text, *message; } bad[] = {
+		{"ldap_url = http://dc1\n", "ldap_url: at most 8 URIs, each ldap://host[:port] or ldaps://host[:port]"},
+		{"ldap_url = ldaps://dc1\nldap_starttls = 1\nldap_user_base = dc=x\n", "ldap_starttls applies to ldap:// only (ldaps:// is TLS from the start)"},
+		{"ldap_url = ldap://dc1\n", "ldap_user_base is required with ldap_url"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_bind_dn = cn=svc,dc=x\n",
+		 "ldap_bind_dn and ldap_bind_password must be set together (an empty password is an anonymous bind)"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_user_filter = (uid=mueller)\n", "ldap_user_filter must use %s (login)"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_user_filter = uid=%s\n",
+		 "ldap_user_filter must be an LDAP filter in parentheses, e.g. (uid=%s)"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_group_filter = (member=%u)\n",
+		 "ldap_group_filter: unknown placeholder %u (allowed: %s (login) %d (user DN) %%)"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_ca_file = /nonexistent/ca.pem\n", "ldap_ca_file: no such file"},
+		{"ldap_url = ldap://dc1\nldap_user_base = dc=x\nldap_group_prefix = \"\"\n", "ldap_group_prefix must not be empty"},
+	};
+	clean_env();
+	bb_cfg cfg;
+	g_autofree char *msg = NULL;
+	g_assert_true(load_text(ad, &cfg, &msg));
+	g_assert_cmpstr(cfg.ldap_bind_password, ==, "geheim%(*)");
+	g_assert_cmpstr(cfg.ldap_group_filter, ==, "(member=%d)");
+	g_assert_cmpint(cfg.ldap_timeout_s, ==, 5);
+	bb_cfg_clear(&cfg);
+	/* Without ldap_url nothing else is checked: the other keys are unused. */
+	g_assert_true(load_text("ldap_bind_dn = cn=x\nldap_user_filter = nonsense\n", &cfg, &msg));
+	bb_cfg_clear(&cfg);
+	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *path = write_conf(bad[i].text);
+		GError *e = NULL;
+		g_assert_false(bb_cfg_load(&cfg, path, &e));
+		g_assert_cmpstr(e->message, ==, bad[i].message);
+		g_error_free(e);
+		bb_cfg_clear(&cfg);
+	}
+}
+
 static void test_env_over_file(void)
 {
 	clean_env();
@@ -158,6 +205,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/cfg/old_format", test_old_format);
 	g_test_add_func("/cfg/group_header", test_group_header);
 	g_test_add_func("/cfg/errors", test_errors);
+	g_test_add_func("/cfg/ldap_keys", test_ldap_keys);
 	g_test_add_func("/cfg/env_over_file", test_env_over_file);
 	g_test_add_func("/cfg/sample_round_trip", test_sample_round_trip);
 	return g_test_run();

@@ -35,7 +35,7 @@ export function clerksSection(ctx) {
       h('td', {}, c.display_name),
       h('td', {}, t(`admin.v.${c.role}`)),
       h('td', {}, c.role === 'admin' ? t('admin.allOffices') : (c.offices.map(officeName).join(', ') || '–')),
-      h('td', {}, c.disabled ? t('admin.disabled') : t('admin.active')),
+      h('td', {}, c.disabled ? t('admin.disabled') : t('admin.active'), c.auth === 'ldap' ? ` (${t('admin.directory')})` : ''),
       h('td', {}, h('button', { type: 'button', id: `ac-edit-${c.login}`, onclick: () => form(c) },
         t('admin.edit'), h('span', { class: 'sr-only' }, ` – ${c.login}`)))));
     replace(el,

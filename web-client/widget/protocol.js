@@ -206,6 +206,10 @@ export const LISTS = Object.freeze({
     "supervisor",
     "admin"
   ],
+  "clerk_auth": [
+    "local",
+    "ldap"
+  ],
   "office_status": [
     "open",
     "busy",

@@ -102,6 +102,10 @@ static void append_login_metrics(GString *s, bb_app *app)
 		"# TYPE bb_logins_total counter\nbb_logins_total{result=\"ok\"} %" G_GUINT64_FORMAT "\n"
 		"bb_logins_total{result=\"failed\"} %" G_GUINT64_FORMAT "\nbb_logins_total{result=\"limited\"} %" G_GUINT64_FORMAT "\n"
 		"bb_logins_total{result=\"busy\"} %" G_GUINT64_FORMAT "\n", st.ok, st.failed, st.limited, st.busy);
+	g_string_append_printf(s, "# HELP bb_ldap_logins_total Logins decided by the county directory (also counted in bb_logins_total), and those refused because it could not be asked.\n"
+		"# TYPE bb_ldap_logins_total counter\nbb_ldap_logins_total{result=\"ok\"} %" G_GUINT64_FORMAT "\n"
+		"bb_ldap_logins_total{result=\"failed\"} %" G_GUINT64_FORMAT "\nbb_ldap_logins_total{result=\"unavailable\"} %" G_GUINT64_FORMAT "\n",
+		st.ldap_ok, st.ldap_failed, st.ldap_unavailable);
 }
 
 /* The process's resident memory (Prometheus's standard name), from /proc/self/statm. */

@@ -98,6 +98,9 @@ static int clerk_passwd(const bb_cfg *cfg, int argc, char **argv)
 	g_autofree char *hash = pw ? bb_password_hash(pw) : NULL;
 	if (!hash)
 		return 1;
+	/* A new password ends every session of the clerk. A directory clerk becomes a local one: the
+	 * password set here is the one that counts from now on (docs/operations.md, "Sign-in with the
+	 * county directory"). */
 	json_t *body = json_object();
 	int rc = clerk_change(cfg, argv[1], body, hash, FALSE, "password changed");
 	json_decref(body);

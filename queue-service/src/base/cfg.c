@@ -1,6 +1,7 @@
 /* cfg.c: configuration keys as one table: defaults, the file (GKeyFile), env overrides, help. */
 #include "base/cfg.h"
 #include "base/client_addr.h"
+#include "base/ldap_filter.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -99,6 +100,32 @@ static const cfg_key keys[] = {
 	 "lifetime of the TURN credentials handed out, in seconds"},
 	{"trusted_proxies", "BB_TRUSTED_PROXIES", S(trusted_proxies), "", 0, 0,
 	 "comma-separated proxy addresses/CIDRs whose X-Forwarded-For names the client; empty = none"},
+	{"ldap_url", "BB_LDAP_URL", S(ldap_url), "", 0, 0,
+	 "directory (LDAP / Active Directory) for clerk sign-in: ldap:// or ldaps:// URIs separated by blanks, tried in order; empty = local accounts only"},
+	{"ldap_starttls", "BB_LDAP_STARTTLS", I(ldap_starttls), "0", 0, 1,
+	 "1 = StartTLS on an ldap:// URI (the sign-in fails when the directory refuses it)"},
+	{"ldap_ca_file", "BB_LDAP_CA_FILE", S(ldap_ca_file), "", 0, 0,
+	 "PEM file with the CA certificates the directory's TLS certificate must chain to; empty = the system's CAs"},
+	{"ldap_bind_dn", "BB_LDAP_BIND_DN", S(ldap_bind_dn), "", 0, 0,
+	 "DN of the service account that searches users and groups; empty = anonymous search"},
+	{"ldap_bind_password", "BB_LDAP_BIND_PASSWORD", S(ldap_bind_password), "", 0, 0,
+	 "password of ldap_bind_dn; required with it; never logged"},
+	{"ldap_user_base", "BB_LDAP_USER_BASE", S(ldap_user_base), "", 0, 0,
+	 "where clerks are searched (subtree), e.g. ou=people,dc=landkreis,dc=de; required with ldap_url"},
+	{"ldap_user_filter", "BB_LDAP_USER_FILTER", S(ldap_user_filter), "(uid=%s)", 0, 0,
+	 "filter that finds a clerk by login (%s, escaped); Active Directory: (sAMAccountName=%s)"},
+	{"ldap_display_attr", "BB_LDAP_DISPLAY_ATTR", S(ldap_display_attr), "cn", 0, 0,
+	 "attribute holding the clerk's display name (Active Directory: displayName)"},
+	{"ldap_group_base", "BB_LDAP_GROUP_BASE", S(ldap_group_base), "", 0, 0,
+	 "where groups are searched (subtree); empty = ldap_user_base"},
+	{"ldap_group_filter", "BB_LDAP_GROUP_FILTER", S(ldap_group_filter), "(member=%d)", 0, 0,
+	 "filter that finds the clerk's groups: %d the clerk's DN, %s the login (posixGroup: (memberUid=%s))"},
+	{"ldap_group_prefix", "BB_LDAP_GROUP_PREFIX", S(ldap_group_prefix), "buergerbuero-", 0, 0,
+	 "a group whose cn is this prefix followed by an office id (buergerbuero-kfz) lets its members serve that office"},
+	{"ldap_admin_group", "BB_LDAP_ADMIN_GROUP", S(ldap_admin_group), "", 0, 0,
+	 "cn of the group whose members get role admin (every office); empty = no admins from the directory"},
+	{"ldap_timeout_s", "BB_LDAP_TIMEOUT_S", I(ldap_timeout_s), "5", 1, 60,
+	 "seconds to connect to the directory and to wait for each of its answers; longer: the sign-in fails with unavailable"},
 };
 
 static const cfg_key *find_key(const char *name)
@@ -297,6 +324,53 @@ static gboolean check_ice(const bb_cfg *cfg, GError **error)
 	return TRUE;
 }
 
+#define LDAP_URIS_MAX 8
+
+/* The directory keys, when ldap_url is set: URI schemes, the keys that belong together, and the
+ * filter templates (base/ldap_filter.h), so that a mistake stops the service at start instead of
+ * failing every sign-in. An empty bind password with a bind DN is refused outright: many
+ * directories treat a simple bind without password as an anonymous bind that "succeeds". */
+static gboolean check_ldap(const bb_cfg *cfg, GError **error)
+{
+	g_auto(GStrv) uris = g_strsplit_set(cfg->ldap_url ? cfg->ldap_url : "", " \t,", -1);
+	guint n = 0;
+	gboolean ldaps = FALSE;
+	for (int i = 0; uris[i]; i++) {
+		const char *u = uris[i];
+		if (!*u)
+			continue;
+		gboolean secure = g_str_has_prefix(u, "ldaps://");
+		if (++n > LDAP_URIS_MAX || (!secure && !g_str_has_prefix(u, "ldap://"))) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+				"ldap_url: at most %d URIs, each ldap://host[:port] or ldaps://host[:port]", LDAP_URIS_MAX);
+			return FALSE;
+		}
+		ldaps = ldaps || secure;
+	}
+	if (n == 0)
+		return TRUE;   /* no directory: the other ldap_ keys are not used */
+	const char *msg = NULL;
+	if (cfg->ldap_starttls && ldaps)
+		msg = "ldap_starttls applies to ldap:// only (ldaps:// is TLS from the start)";
+	else if (!*cfg->ldap_user_base)
+		msg = "ldap_user_base is required with ldap_url";
+	else if (!*cfg->ldap_bind_dn != !*cfg->ldap_bind_password)
+		msg = "ldap_bind_dn and ldap_bind_password must be set together (an empty password is an anonymous bind)";
+	else if (!*cfg->ldap_group_prefix)
+		msg = "ldap_group_prefix must not be empty";
+	else if (!*cfg->ldap_display_attr || strspn(cfg->ldap_display_attr,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-;") != strlen(cfg->ldap_display_attr))
+		msg = "ldap_display_attr must be an attribute name";
+	else if (*cfg->ldap_ca_file && !g_file_test(cfg->ldap_ca_file, G_FILE_TEST_IS_REGULAR))
+		msg = "ldap_ca_file: no such file";
+	if (msg) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, msg);
+		return FALSE;
+	}
+	return bb_ldap_filter_check("ldap_user_filter", cfg->ldap_user_filter, "s", "s", error) &&
+		bb_ldap_filter_check("ldap_group_filter", cfg->ldap_group_filter, "sd", "sd", error);
+}
+
 gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -311,7 +385,7 @@ gboolean bb_cfg_load(bb_cfg *cfg, const char *path, GError **error)
 			return FALSE;
 	}
 	/* Keys checked as a whole (list syntax, keys that belong together). */
-	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && check_ice(cfg, error);
+	return bb_trusted_proxies_check(cfg->trusted_proxies, error) && check_ice(cfg, error) && check_ldap(cfg, error);
 }
 
 void bb_cfg_clear(bb_cfg *cfg)

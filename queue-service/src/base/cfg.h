@@ -42,6 +42,20 @@ typedef struct bb_cfg {
 	char *turn_secret;          /* coturn static-auth-secret; never logged */
 	int turn_ttl_s;             /* lifetime of TURN credentials */
 	char *trusted_proxies;      /* comma-separated addresses/CIDRs whose X-Forwarded-For is believed */
+	/* clerk sign-in with the county's directory (store/ldap_auth.h); ldap_url empty: off */
+	char *ldap_url;             /* ldap:// or ldaps:// URIs, separated by blanks (tried in order) */
+	int ldap_starttls;          /* 1: StartTLS on ldap:// (required then) */
+	char *ldap_ca_file;         /* CA certificates for the directory's TLS; empty: the system's */
+	char *ldap_bind_dn;         /* service account that searches users and groups; empty: anonymous */
+	char *ldap_bind_password;   /* never logged */
+	char *ldap_user_base;
+	char *ldap_user_filter;     /* %s: the login (escaped) */
+	char *ldap_display_attr;
+	char *ldap_group_base;      /* empty: ldap_user_base */
+	char *ldap_group_filter;    /* %d: the user's DN, %s: the login (escaped) */
+	char *ldap_group_prefix;    /* a group named <prefix><office id> grants that office */
+	char *ldap_admin_group;     /* a group of this name grants role admin; empty: none */
+	int ldap_timeout_s;         /* connect timeout, and limit of each directory operation */
 } bb_cfg;
 
 /* Defaults, then the file (if path != NULL; a missing explicit file is an error), then the

@@ -32,7 +32,7 @@ json_t *bb_admin_clerks_get(bb_db *db, const char *only_login, bb_err *err)
 	const char *p[] = {only_login};
 	PGresult *r = exec(db, "SELECT c.id, c.login, c.display_name, c.role, c.disabled, "
 		"coalesce((SELECT string_agg(office_id, ',' ORDER BY office_id) FROM clerk_office WHERE clerk_id = c.id), ''), "
-		"coalesce(p.state, 'offline'), extract(epoch FROM c.created_at)::bigint "
+		"coalesce(p.state, 'offline'), extract(epoch FROM c.created_at)::bigint, c.auth "
 		"FROM clerk c LEFT JOIN clerk_presence p ON p.clerk_id = c.id "
 		"WHERE ($1::text IS NULL OR c.login = $1) ORDER BY c.login", 1, p, err);
 	if (!r)
@@ -49,10 +49,10 @@ json_t *bb_admin_clerks_get(bb_db *db, const char *only_login, bb_err *err)
 		for (int j = 0; ids[j]; j++)
 			if (*ids[j])
 				json_array_append_new(offices, json_string(ids[j]));
-		json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s, s:b, s:o, s:s, s:o}",
+		json_array_append_new(list, json_pack("{s:i, s:s, s:s, s:s, s:b, s:o, s:s, s:o, s:s}",
 			"id", (int)bb_db_int(r, i, 0), "login", PQgetvalue(r, i, 1), "display_name", PQgetvalue(r, i, 2),
 			"role", PQgetvalue(r, i, 3), "disabled", strcmp(PQgetvalue(r, i, 4), "t") == 0, "offices", offices,
-			"presence", PQgetvalue(r, i, 6), "created_at", bb_json_time(bb_db_int(r, i, 7))));
+			"presence", PQgetvalue(r, i, 6), "created_at", bb_json_time(bb_db_int(r, i, 7)), "auth", PQgetvalue(r, i, 8)));
 	}
 	PQclear(r);
 	if (!only_login)
@@ -221,7 +221,8 @@ json_t *bb_admin_clerk_update(bb_db *db, const bb_actor *actor, const char *logi
 	}
 	if (ok && password_hash) {
 		const char *p[] = {id, password_hash};
-		ok = exec_ok(db, "UPDATE clerk SET password_hash = $2 WHERE id = $1::int", 2, p, err) &&
+		/* a directory clerk given a password becomes a local one (docs/operations.md) */
+		ok = exec_ok(db, "UPDATE clerk SET password_hash = $2, auth = 'local' WHERE id = $1::int", 2, p, err) &&
 			exec_ok(db, "DELETE FROM clerk_session WHERE clerk_id = $1::int", 1, pid, err);
 	}
 	return finish(db, actor, "clerk.update", login, body, password_hash != NULL, ok, err);

@@ -15,8 +15,9 @@
  *   bb_office_get() and bb_slots_next_free() refuse to run on a worker (g_critical, no result):
  *   op handlers resolve the office cache on the loop in their prepare/finish steps.
  * - The login hash workers (a second pool, without connections; store/login.h) run only the
- *   argon2 check of one attempt on its own copies of password and hash; they touch nothing of
- *   bb_app and reach no database (bb_app_db() there is a g_critical).
+ *   argon2 check of one attempt on its own copies of password and hash, and the directory check
+ *   (store/ldap_auth.h) with its own connection; of bb_app they read only app->cfg, and they
+ *   reach no database (bb_app_db() there is a g_critical).
  *
  * Layers (docs/architecture.md): this is the store layer's header. Upper layers keep their state
  * here only as opaque structs or lists, and plug into the store through the sink and the hooks. */

@@ -143,7 +143,7 @@ bb_clerk *bb_clerk_by_session(bb_app *app, const char *token, bb_err *err)
 gboolean bb_clerk_password_hash(bb_app *app, const char *login, char **hash, bb_err *err)
 {
 	const char *p[] = {login};
-	PGresult *r = bb_app_exec(app, "SELECT password_hash FROM clerk WHERE login = $1 AND NOT disabled", 1, p, err);
+	PGresult *r = bb_app_exec(app, "SELECT password_hash FROM clerk WHERE login = $1 AND auth = 'local' AND NOT disabled", 1, p, err);
 	if (!r)
 		return FALSE;
 	*hash = PQntuples(r) == 1 ? g_strdup(PQgetvalue(r, 0, 0)) : NULL;

@@ -28,8 +28,9 @@ gboolean bb_clerk_is_admin(const bb_clerk *c);
 gboolean bb_clerk_oversees(const bb_clerk *c);
 json_t *bb_clerk_json(const bb_clerk *c);
 
-/* The password hash of an enabled clerk (*hash NULL when the login is unknown or disabled);
- * FALSE with err on a database failure. For login.c, which checks it off the loop. */
+/* The password hash of an enabled local clerk (*hash NULL when the login is unknown, disabled or
+ * a directory clerk's); FALSE with err on a database failure. For login.c, which checks it off
+ * the loop. */
 gboolean bb_clerk_password_hash(bb_app *app, const char *login, char **hash, bb_err *err);
 /* A new session of the enabled clerk `login` (the password was checked): the clerk, *token
  * (plain, shown once) and *expires_at (unix s). NULL with err unauthorized when the clerk was

@@ -1,11 +1,13 @@
 /* login.c: clerk login attempts: limits per (login, address), per address and per login, and the
- * argon2 check on the hash workers (contract: login.h). */
+ * argon2 or directory check on the hash workers (contract: login.h). */
 #include "store/login.h"
 #include "base/bucket.h"
 #include "base/client_addr.h"
 #include "base/logging.h"
 #include "base/ratelimit.h"
 #include "base/secret.h"
+#include "store/clerks_ldap.h"
+#include "store/ldap_auth.h"
 
 #include <string.h>
 
@@ -29,6 +31,13 @@ struct bb_login {
 	bb_pool *pool;             /* hash workers; NULL: checks run inline */
 	guint max_waiting;
 	guint64 ok, failed, limited, busy;
+	guint64 ldap_ok, ldap_failed, ldap_unavailable;
+	/* The directory did not answer: until directory_retry_s (loop) directory sign-ins are
+	 * answered unavailable at once, and workers skip the attempts already queued (directory_down,
+	 * atomic: read on workers), so that a dead directory cannot keep the workers from local
+	 * logins for a timeout per queued attempt. */
+	gint64 directory_retry_s;
+	gint directory_down;
 };
 
 /* One attempt: filled on the loop, the check fills `ok` on a worker, finished on the loop. */
@@ -36,7 +45,11 @@ typedef struct attempt {
 	bb_app *app;
 	char *login, *peer, *password;
 	char *client;              /* peer's client key: what the limits count (peer: for log lines) */
-	char *hash;                /* NULL: unknown login, checked against the dummy */
+	char *hash;                /* NULL: no enabled local clerk, checked against the dummy */
+	gboolean directory;        /* and then by the directory (store/ldap_auth.h) */
+	const bb_cfg *cfg;         /* the directory's settings (immutable while serving) */
+	gint *directory_down;      /* the loop's flag: skip the directory, it just failed */
+	bb_ldap_user dir;          /* the directory's verdict */
 	gboolean ok;
 	bb_login_done done;
 	gpointer user;
@@ -51,6 +64,7 @@ static void attempt_free(attempt *a)
 	g_free(a->peer);
 	g_free(a->client);
 	g_free(a->hash);
+	bb_ldap_user_clear(&a->dir);
 	g_free(a);
 }
 
@@ -69,6 +83,8 @@ static const char *dummy_hash(void)
 	return g_once(&once, make_dummy, NULL);
 }
 
+/* Every attempt costs one argon2 check, also those the directory decides: a login that is not
+ * a local clerk's takes as long and costs the workers as much as one that is. */
 static void check_password(gpointer data)
 {
 	attempt *a = data;
@@ -79,6 +95,15 @@ static void check_password(gpointer data)
 		if (dummy)
 			(void)bb_password_verify(dummy, a->password);
 		a->ok = FALSE;
+	}
+	if (a->directory) {
+		if (g_atomic_int_get(a->directory_down)) {
+			a->dir.verdict = BB_LDAP_UNAVAILABLE;
+			a->dir.why = g_strdup("skipped: the directory failed just before");
+		} else {
+			bb_ldap_check(a->cfg, a->login, a->password, &a->dir);
+		}
+		a->ok = a->dir.verdict == BB_LDAP_OK;
 	}
 	explicit_bzero(a->password, strlen(a->password));
 }
@@ -106,6 +131,13 @@ void bb_login_init(bb_app *app, int hash_threads, guint hash_queue, bb_pool_fn w
 		bb_pool_submit(l->pool, warm_up, nothing, NULL);   /* the dummy before the first login */
 	}
 	app->login = l;
+	if (bb_ldap_enabled(&app->cfg)) {
+		gboolean tls = app->cfg.ldap_starttls || strstr(app->cfg.ldap_url, "ldaps://");
+		bb_info("login", "directory sign-in url=\"%s\" tls=%s", app->cfg.ldap_url, tls ? "yes" : "no");
+		if (!tls)
+			bb_warn("login", "directory without TLS: clerks' passwords cross the network in clear "
+				"(use ldaps:// or ldap_starttls = 1)");
+	}
 }
 
 void bb_login_free(bb_app *app)
@@ -144,7 +176,8 @@ void bb_login_get_stats(bb_app *app, bb_login_stats *out)
 	*out = (bb_login_stats){
 		.waiting = bb_pool_waiting(l->pool), .running = bb_pool_running(l->pool),
 		.max_waiting = l->max_waiting, .ok = l->ok, .failed = l->failed, .limited = l->limited,
-		.busy = l->busy,
+		.busy = l->busy, .ldap_ok = l->ldap_ok, .ldap_failed = l->ldap_failed,
+		.ldap_unavailable = l->ldap_unavailable,
 	};
 }
 
@@ -167,26 +200,51 @@ static void count_failure(struct bb_login *l, const attempt *a, gint64 now)
 	bb_info("login", "login failed net=%s%s", net, slowed ? " slowed=1" : "");
 }
 
-/* Loop: the check is done; count it, open the session, tell the caller. */
+/* Loop: the directory could not be asked. Nothing is counted against the limits (no password
+ * was checked); the next directory sign-ins within ldap_timeout_s are answered at once. */
+static void directory_unavailable(struct bb_login *l, attempt *a, gint64 now, bb_err *err)
+{
+	l->ldap_unavailable++;
+	if (!g_atomic_int_get(&l->directory_down))
+		bb_warn("login", "directory unavailable reason=\"%s\"", a->dir.why);
+	g_atomic_int_set(&l->directory_down, 1);
+	l->directory_retry_s = MAX(l->directory_retry_s, now + a->cfg->ldap_timeout_s);
+	bb_err_set(err, "unavailable", "the county directory cannot be reached; local accounts still work, try again later");
+}
+
+/* Loop: the check is done; count it, open the session, tell the caller. A directory user whom
+ * our database refuses (disabled, local login, no office) fails like a wrong password. */
 static void finish(gpointer data)
 {
 	attempt *a = data;
 	struct bb_login *l = a->app->login;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	bb_login_result res = {0};
-	if (!a->ok) {
-		count_failure(l, a, now);
-		bb_err_set(&res.err, "unauthorized", "wrong login or password");
-	} else {
-		g_autofree char *pair = pair_key(a->login, a->client);
-		bb_ratelimit_reset(l->pairs, pair);
-		res.clerk = bb_clerk_session_open(a->app, a->login, &res.token, &res.expires_at, &res.err);
+	if (a->directory && a->dir.verdict == BB_LDAP_UNAVAILABLE) {
+		directory_unavailable(l, a, now, &res.err);
+	} else if (a->ok) {
+		res.clerk = a->directory
+			? bb_clerk_directory_session_open(a->app, a->login, &a->dir, &res.token, &res.expires_at, &res.err)
+			: bb_clerk_session_open(a->app, a->login, &res.token, &res.expires_at, &res.err);
 		if (res.clerk) {
+			g_autofree char *pair = pair_key(a->login, a->client);
+			bb_ratelimit_reset(l->pairs, pair);
 			l->ok++;
+			l->ldap_ok += a->directory;
 			char net[BB_CLIENT_ADDR_MAX];
 			bb_client_addr_for_log(a->peer, net, sizeof net);
-			bb_info("login", "login clerk=%d net=%s", res.clerk->id, net);
+			bb_info("login", "login clerk=%d net=%s%s", res.clerk->id, net, a->directory ? " auth=ldap" : "");
+		} else if (a->directory && g_strcmp0(res.err.code, "unauthorized") == 0) {
+			l->ldap_failed++;
+			count_failure(l, a, now);
 		}
+	} else {
+		if (a->directory) {
+			l->ldap_failed++;
+			bb_debug("login", "directory refused reason=\"%s\"", a->dir.why);
+		}
+		count_failure(l, a, now);
+		bb_err_set(&res.err, "unauthorized", "wrong login or password");
 	}
 	a->done(a->app, &res, a->user);
 	bb_clerk_free(res.clerk);
@@ -236,6 +294,20 @@ gboolean bb_login_start(bb_app *app, const char *login, const char *password, co
 		attempt_free(a);
 		return FALSE;
 	}
+	/* Not an enabled local clerk: the directory decides, if the login could be a clerk's. */
+	a->directory = !a->hash && bb_ldap_enabled(&app->cfg) && bb_clerk_login_valid(login);
+	if (a->directory && g_atomic_int_get(&l->directory_down)) {
+		if (now < l->directory_retry_s) {
+			l->ldap_unavailable++;
+			*retry_after = (int)(l->directory_retry_s - now);
+			bb_err_set(err, "unavailable", "the county directory cannot be reached; local accounts still work, try again later");
+			attempt_free(a);
+			return FALSE;
+		}
+		g_atomic_int_set(&l->directory_down, 0);   /* time to ask it again */
+	}
+	a->cfg = &app->cfg;
+	a->directory_down = &l->directory_down;
 	a->app = app;
 	a->login = g_strdup(login);
 	a->peer = g_strdup(peer);

@@ -510,6 +510,7 @@ export default {
   'admin.passwordOnce': 'Einmaliges Passwort für {login} – bitte jetzt notieren und sicher weitergeben. Es wird nicht noch einmal angezeigt:',
   'admin.allOffices': 'alle Ämter',
   'admin.disabled': 'gesperrt',
+  'admin.directory': 'Verzeichnis',
   'admin.active': 'aktiv',
   'admin.noOffices': 'Noch keine Ämter angelegt.',
   'admin.resetPassword': 'Passwort zurücksetzen',

@@ -502,6 +502,7 @@ export default {
   'admin.passwordOnce': 'One-time password for {login} – note it now and pass it on safely. It will not be shown again:',
   'admin.allOffices': 'all offices',
   'admin.disabled': 'disabled',
+  'admin.directory': 'directory',
   'admin.active': 'active',
   'admin.noOffices': 'No offices yet.',
   'admin.resetPassword': 'Reset password',
