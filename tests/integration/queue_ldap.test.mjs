@@ -44,11 +44,13 @@ const LDIF = [
   person('frida', 'Frida Gesperrt'),
   person('gustav', 'Gustav Rate'),
   person('mueller', 'Mueller Verzeichnis'),
+  person('hanna', 'Hanna Leitung'),
   group('buergerbuero-kfz', ['ayse', 'bernd', 'frida', 'gustav', 'mueller']),
   group('buergerbuero-fs', ['bernd']),
   group('buergerbuero-bau', ['bernd']),
   group('buergerbuero-old', ['carla']),     // no such office here
   group('buergerbuero-admins', ['dora']),
+  group('buergerbuero-leitung', ['hanna']),  // supervisors; no office group of her own
   group('kantine', ['emil', 'ayse']),       // not ours
 ].join('\n');
 
@@ -66,7 +68,7 @@ before(async () => {
     BB_TRUSTED_PROXIES: '127.0.0.1', BB_LOGIN_HASH_THREADS: '1',
     BB_LDAP_URL: slapd.url, BB_LDAP_BIND_DN: SERVICE_DN, BB_LDAP_BIND_PASSWORD: SERVICE_PW,
     BB_LDAP_USER_BASE: PEOPLE, BB_LDAP_GROUP_BASE: GROUPS, BB_LDAP_DISPLAY_ATTR: 'displayName',
-    BB_LDAP_ADMIN_GROUP: 'buergerbuero-admins', BB_LDAP_TIMEOUT_S: String(TIMEOUT_S),
+    BB_LDAP_ADMIN_GROUP: 'buergerbuero-admins', BB_LDAP_SUPERVISOR_GROUP: 'buergerbuero-leitung', BB_LDAP_TIMEOUT_S: String(TIMEOUT_S),
   };
   stack = await startStack({
     offices: [{ id: 'kfz' }, { id: 'fs' }, { id: 'bau' }],
@@ -116,6 +118,13 @@ test('a directory user signs in with the name and offices of the directory', asy
   assert.equal(dora.status, 200);
   assert.equal(dora.body.clerk.role, 'admin');
   assert.deepEqual(dora.body.clerk.offices, ['bau', 'fs', 'kfz'], 'admins act on every office');
+
+  const hanna = await login('hanna', 'pw-hanna-dir', freshAddr());
+  assert.equal(hanna.status, 200, 'a supervisor needs no office group');
+  assert.equal(hanna.body.clerk.role, 'supervisor');
+  assert.deepEqual(hanna.body.clerk.offices, []);
+  const overview = await svc.http('GET', '/api/v1/admin/overview', { headers: { authorization: `Bearer ${hanna.body.token}` } });
+  assert.equal(overview.status, 200, 'and oversees every office');
 
   // The rows say where the password is checked, and hold none.
   const rows = stack.pg.psql("SELECT login, auth, password_hash IS NULL FROM clerk ORDER BY login", 'bb');

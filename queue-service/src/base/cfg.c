@@ -124,6 +124,8 @@ static const cfg_key keys[] = {
 	 "a group whose cn is this prefix followed by an office id (buergerbuero-kfz) lets its members serve that office"},
 	{"ldap_admin_group", "BB_LDAP_ADMIN_GROUP", S(ldap_admin_group), "", 0, 0,
 	 "cn of the group whose members get role admin (every office); empty = no admins from the directory"},
+	{"ldap_supervisor_group", "BB_LDAP_SUPERVISOR_GROUP", S(ldap_supervisor_group), "", 0, 0,
+	 "cn of the group whose members get role supervisor (they serve their office groups' offices and oversee all); empty = none"},
 	{"ldap_timeout_s", "BB_LDAP_TIMEOUT_S", I(ldap_timeout_s), "5", 1, 60,
 	 "seconds to connect to the directory and to wait for each of its answers; longer: the sign-in fails with unavailable"},
 };

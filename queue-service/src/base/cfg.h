@@ -55,6 +55,7 @@ typedef struct bb_cfg {
 	char *ldap_group_filter;    /* %d: the user's DN, %s: the login (escaped) */
 	char *ldap_group_prefix;    /* a group named <prefix><office id> grants that office */
 	char *ldap_admin_group;     /* a group of this name grants role admin; empty: none */
+	char *ldap_supervisor_group;   /* ... role supervisor (with its office groups); empty: none */
 	int ldap_timeout_s;         /* connect timeout, and limit of each directory operation */
 } bb_cfg;
 

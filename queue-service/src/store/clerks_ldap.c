@@ -28,15 +28,18 @@ static char *display_name(const char *login, const char *from_directory)
 }
 
 /* Group names compare as the directory compares cn: without regard to case. */
-static void map_groups(const bb_cfg *cfg, const bb_ldap_user *u, GPtrArray *offices, gboolean *admin)
+static void map_groups(const bb_cfg *cfg, const bb_ldap_user *u, GPtrArray *offices, gboolean *admin,
+	gboolean *supervisor)
 {
 	g_autofree char *prefix = g_ascii_strdown(cfg->ldap_group_prefix, -1);
 	size_t plen = strlen(prefix);
-	*admin = FALSE;
+	*admin = *supervisor = FALSE;
 	for (guint i = 0; u->groups && i < u->groups->len; i++) {
 		g_autofree char *cn = g_ascii_strdown(u->groups->pdata[i], -1);
 		if (*cfg->ldap_admin_group && g_ascii_strcasecmp(cn, cfg->ldap_admin_group) == 0)
 			*admin = TRUE;
+		else if (*cfg->ldap_supervisor_group && g_ascii_strcasecmp(cn, cfg->ldap_supervisor_group) == 0)
+			*supervisor = TRUE;
 		else if (g_str_has_prefix(cn, prefix) && cn[plen])
 			g_ptr_array_add(offices, g_strdup(cn + plen));
 	}
@@ -66,9 +69,9 @@ static const char REVOKE_SQL[] =
 static gboolean sync_row(bb_app *app, const char *login, const bb_ldap_user *u, bb_err *err)
 {
 	g_autoptr(GPtrArray) offices = g_ptr_array_new_with_free_func(g_free);
-	gboolean admin;
-	map_groups(&app->cfg, u, offices, &admin);
-	if (!admin && offices->len == 0) {
+	gboolean admin, supervisor;
+	map_groups(&app->cfg, u, offices, &admin, &supervisor);
+	if (!admin && !supervisor && offices->len == 0) {
 		const char *p[] = {login};
 		PGresult *r = bb_app_exec(app, REVOKE_SQL, 1, p, err);
 		if (!r)
@@ -80,7 +83,7 @@ static gboolean sync_row(bb_app *app, const char *login, const bb_ldap_user *u, 
 	}
 	g_autofree char *name = display_name(login, u->display_name);
 	g_autofree char *list = bb_db_array_literal((const char *const *)offices->pdata, (int)offices->len);
-	const char *p[] = {login, name, admin ? "admin" : "clerk", list};
+	const char *p[] = {login, name, admin ? "admin" : supervisor ? "supervisor" : "clerk", list};
 	PGresult *r = bb_app_exec(app, UPSERT_SQL, 4, p, err);
 	if (!r)
 		return FALSE;
@@ -89,7 +92,7 @@ static gboolean sync_row(bb_app *app, const char *login, const bb_ldap_user *u, 
 		why = "a local clerk has this login";
 	else if (strcmp(PQgetvalue(r, 0, 1), "t") == 0)
 		why = "disabled";
-	else if (!admin && bb_db_int(r, 0, 2) == 0)
+	else if (!admin && !supervisor && bb_db_int(r, 0, 2) == 0)
 		why = "its groups name no office here";
 	if (why) {
 		bb_info("login", "directory sign-in refused clerk=%s reason=\"%s\"", PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "-", why);

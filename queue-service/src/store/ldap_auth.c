@@ -118,14 +118,19 @@ static char *find_user(LDAP *ld, const bb_cfg *cfg, const char *login, bb_ldap_u
 }
 
 /* The cn values of the user's groups, restricted to the names that mean something here (the
- * prefix and the admin group), so that a member of hundreds of groups costs no more. */
+ * prefix, the admin and the supervisor group), so that a member of hundreds of groups costs no more. */
 static gboolean find_groups(LDAP *ld, const bb_cfg *cfg, const char *login, const char *dn, bb_ldap_user *out)
 {
 	g_autofree char *member = bb_ldap_filter_expand(cfg->ldap_group_filter, login, dn);
 	g_autofree char *prefix = bb_ldap_filter_escape(cfg->ldap_group_prefix);
-	g_autofree char *admin = bb_ldap_filter_escape(cfg->ldap_admin_group);
-	g_autofree char *filter = *admin ? g_strdup_printf("(&%s(|(cn=%s*)(cn=%s)))", member, prefix, admin)
-		: g_strdup_printf("(&%s(cn=%s*))", member, prefix);
+	GString *names = g_string_new(NULL);   /* the groups with a role, beside the office groups */
+	for (const char *const *g = (const char *const[]){cfg->ldap_admin_group, cfg->ldap_supervisor_group, NULL}; *g; g++)
+		if (**g) {
+			g_autofree char *esc = bb_ldap_filter_escape(*g);
+			g_string_append_printf(names, "(cn=%s)", esc);
+		}
+	g_autofree char *filter = g_strdup_printf("(&%s(|(cn=%s*)%s))", member, prefix, names->str);
+	g_string_free(names, TRUE);
 	const char *base = *cfg->ldap_group_base ? cfg->ldap_group_base : cfg->ldap_user_base;
 	LDAPMessage *res = NULL;
 	int rc = search(ld, cfg, base, filter, "cn", GROUP_SIZELIMIT, &res);
