@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../e2e/helpers/browser.mjs';
-import { writeClip } from '../e2e/helpers/y4m.mjs';
 import { startWebFront, HOST, COUNTY_ORIGIN } from './web-front.mjs';
+import { launchFrontBrowser, assertClean } from './front-browser.mjs';
 
 const sourceRoot = process.env.BB_SOURCE_ROOT || path.resolve(import.meta.dirname, '../..');
 const COUNTY_PORT = Number(new URL(COUNTY_ORIGIN).port);
-let front, county, browser, context;
+let front, county, browser, context, openPage;
 
 // The sources a county adds to its own CSP, as docs/operations.md gives them (for the example
 // host buergerbuero.example.de): the test uses that text, so the docs cannot drift.
@@ -60,20 +58,7 @@ test.before(async () => {
     res.end(req.url === '/' ? html : 'not found');
   });
   await new Promise((resolve) => county.listen(COUNTY_PORT, '127.0.0.1', resolve));
-  const clip = writeClip(path.join(front.dir, 'camera.y4m'), [40, 70, 210]);
-  browser = await chromium.launch({
-    executablePath: process.env.BB_CHROMIUM || '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${clip}`,
-      `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${new URL(COUNTY_ORIGIN).hostname} 127.0.0.1`],
-  });
-  // The test's certificate is self-signed; everything else about TLS is checked in web-front.test.mjs.
-  context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1024, height: 900 } });
-  await context.grantPermissions(['camera', 'microphone']);
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
-    }, true);
-  });
+  ({ browser, context, openPage } = await launchFrontBrowser(front));
 });
 
 test.after(async () => {
@@ -81,18 +66,6 @@ test.after(async () => {
   await new Promise((resolve) => (county ? county.close(resolve) : resolve()));
   await front?.stop();
 });
-
-// A page that records CSP violations (event and console), page errors and its WebSockets.
-async function openPage() {
-  const page = await context.newPage();
-  Object.assign(page, { sockets: [], violations: [], errors: [] });
-  page.on('console', (m) => {
-    if (/Content.Security.Policy|CSP violation/i.test(m.text())) page.violations.push(m.text());
-  });
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('websocket', (ws) => page.sockets.push(ws.url()));
-  return page;
-}
 
 // The citizen's way into the waiting room of office kfz; resolves the ticket number shown.
 async function joinWaitingRoom(page) {
@@ -104,11 +77,6 @@ async function joinWaitingRoom(page) {
   const number = page.locator('.ticket-number');
   await number.waitFor({ timeout: 20000 });
   return (await number.textContent()).trim();
-}
-
-function assertClean(page, what) {
-  assert.deepEqual(page.violations, [], `${what}: CSP violations`);
-  assert.deepEqual(page.errors, [], `${what}: page errors`);
 }
 
 test('start page: a citizen joins the waiting room through nginx (Janus found at wss://host/janus without any override)', async () => {

@@ -96,9 +96,10 @@ process.on('exit', () => {
 /**
  * PostgreSQL + queue service (serving web-client/, trusting X-Forwarded-For from nginx only) +
  * Janus with our plugin + nginx in front. `settings`: operator settings for the renderer on top
- * of the test's (BB_PUBLIC_HOST, BB_EMBED_ORIGINS, BB_METRICS_ALLOW).
+ * of the test's (BB_PUBLIC_HOST, BB_EMBED_ORIGINS, BB_METRICS_ALLOW); `queueEnv`: more settings of the queue
+ * service (e.g. the county directory).
  */
-export async function startWebFront(name, settings = {}) {
+export async function startWebFront(name, settings = {}, queueEnv = {}) {
   requireNetns();
   const dir = tmpDir(`bb-${name}-`);
   fs.chmodSync(dir, 0o755);   // nginx's workers (user nobody) read the start page and temp files here
@@ -107,7 +108,7 @@ export async function startWebFront(name, settings = {}) {
   try {
     const ca = makeCertificate(path.join(dir, 'tls'));
     stack = await startStack(name, {
-      env: { BB_STATIC_DIR: path.join(sourceRoot, 'web-client'), BB_TRUSTED_PROXIES: '127.0.0.1' },
+      env: { BB_STATIC_DIR: path.join(sourceRoot, 'web-client'), BB_TRUSTED_PROXIES: '127.0.0.1', ...queueEnv },
     });
     const startDir = path.join(dir, 'start');
     fs.cpSync(path.join(sourceRoot, 'docker/web/start'), startDir, { recursive: true });
