@@ -82,6 +82,7 @@ def check(cat):
     texts = cat['limits']['texts']
     unique(texts, 'name', 'text limit')
     unique(cat['limits']['sizes'], 'name', 'size')
+    unique(cat['limits']['counts'], 'name', 'count')
     limit_names = {t['name'] for t in texts}
 
     lists = cat['values']['lists']
@@ -201,6 +202,8 @@ def gen_c(cat):
         w(f'#define BB_MAX_{cname(t["name"])} {t["max"]}   /* {c_comment(t["doc"])} */')
     for s in cat['limits']['sizes']:
         w(f'#define BB_SIZE_{cname(s["name"])} {s["bytes"]}   /* {c_comment(s["doc"])} */')
+    for c in cat['limits']['counts']:
+        w(f'#define BB_COUNT_{cname(c["name"])} {c["items"]}   /* {c_comment(c["doc"])} */')
     w('')
     w('/* ---- value lists: bb_<list>_names[i] is the name of BB_<LIST>_<VALUE> = i ---- */')
     for lst in lists:
@@ -465,6 +468,8 @@ def gen_js(cat):
     w(f'export const LIMITS = Object.freeze({js_value({t["name"]: t["max"] for t in cat["limits"]["texts"]})});')
     w('// Sizes in bytes.')
     w(f'export const SIZES = Object.freeze({js_value({s["name"]: s["bytes"] for s in cat["limits"]["sizes"]})});')
+    w('// Counts of items in one message.')
+    w(f'export const COUNTS = Object.freeze({js_value({c["name"]: c["items"] for c in cat["limits"]["counts"]})});')
     multiline = sorted(t['name'] for t in cat['limits']['texts'] if t.get('multiline'))
     w(f'const MULTILINE = new Set({js_value(multiline)});')
     w('')
@@ -565,6 +570,9 @@ def doc_blocks(cat):
     rows += ['', '| size | bytes | of |', '|---|---|---|']
     for s in cat['limits']['sizes']:
         rows.append(f'| `{s["name"]}` | {s["bytes"]} | {md_escape(s["doc"])} |')
+    rows += ['', '| count | items | of |', '|---|---|---|']
+    for c in cat['limits']['counts']:
+        rows.append(f'| `{c["name"]}` | {c["items"]} | {md_escape(c["doc"])} |')
     blocks['limits'] = '\n'.join(rows)
 
     out = []

@@ -124,6 +124,28 @@ void bb_clerk_queue(bb_request *rq) {
 	bb_request_ask_clerk(rq, BB_OP_QUEUE, NULL, queue_shown);
 }
 
+static void page_shown(bb_request *rq, const bb_qc_reply *reply) {
+	if(!reply->ok) {
+		bb_request_fail(rq, reply);
+		return;
+	}
+	bb_reply(rq, BB_JEV_QUEUE_PAGE, json_pack("{s:O?s:O?s:O?s:O?}", "office", json_object_get(reply->body, "office"),
+		"offset", json_object_get(reply->body, "offset"), "total", json_object_get(reply->body, "total"),
+		"tickets", json_object_get(reply->body, "tickets")), NULL);
+	bb_request_done(rq);
+}
+
+/* A page of an office's queue beyond the head the `queue` events carry (long queues). */
+void bb_clerk_queue_page(bb_request *rq) {
+	json_t *office = json_object_get(rq->body, "office");
+	if(!bb_session_serves(rq->session, json_string_value(office))) {
+		bb_request_refuse(rq, BB_E_FORBIDDEN, "office not served by this clerk");
+		return;
+	}
+	bb_request_ask_clerk(rq, BB_OP_QUEUE_PAGE, json_pack("{sOsO}", "office", office,
+		"offset", json_object_get(rq->body, "offset")), page_shown);
+}
+
 static void broadcasted(bb_request *rq, const bb_qc_reply *reply) {
 	if(!reply->ok) {
 		bb_request_fail(rq, reply);

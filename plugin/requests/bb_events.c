@@ -20,7 +20,7 @@ void bb_events_check_almost(bb_session *citizen) {
 	bb_push(citizen, BB_JEV_ALMOST, json_pack("{si}", "position", citizen->position), NULL);
 }
 
-/* One ticket of an office_queue event, for the citizen who holds it. */
+/* One entry of a `positions` event, for the citizen who holds the ticket. */
 static void update_citizen(json_t *ticket, json_t *office_estimate, const char *status) {
 	json_t *id = json_object_get(ticket, "id");
 	if(!json_is_integer(id))
@@ -53,14 +53,10 @@ static void update_citizen(json_t *ticket, json_t *office_estimate, const char *
 
 static void on_office_queue(json_t *event) {
 	const char *office = json_string_value(json_object_get(event, "office"));
-	const char *status = json_string_value(json_object_get(event, "status"));
-	json_t *tickets = json_object_get(event, "tickets");
-	if(!office || !json_is_array(tickets))
+	/* Citizens hear their positions from `positions` events (each with its own estimate); this
+	 * event is the head of the queue for the clerks. */
+	if(!office)
 		return;
-	size_t i;
-	json_t *ticket;
-	json_array_foreach(tickets, i, ticket)
-		update_citizen(ticket, json_object_get(event, "estimate"), status);
 	GPtrArray *clerks = bb_registry_snapshot(BB_ROLE_CLERK);
 	json_t *snapshot = NULL;
 	for(guint c = 0; c < clerks->len; c++) {
@@ -76,6 +72,19 @@ static void on_office_queue(json_t *event) {
 	if(snapshot)
 		json_decref(snapshot);
 	g_ptr_array_free(clerks, TRUE);
+}
+
+/* Positions of this node's citizens that changed (the service sends only those, in bounded
+ * events; docs/internal-api.md `positions`). */
+static void on_positions(json_t *event) {
+	const char *status = json_string_value(json_object_get(event, "status"));
+	json_t *positions = json_object_get(event, "positions");
+	if(!json_is_array(positions))
+		return;
+	size_t i;
+	json_t *entry;
+	json_array_foreach(positions, i, entry)
+		update_citizen(entry, NULL, status);
 }
 
 static void on_arrival(json_t *event) {
@@ -204,6 +213,7 @@ static const struct {
 	void (*handler)(json_t *event);
 } handlers[] = {
 	{ BB_IEV_OFFICE_QUEUE, on_office_queue },
+	{ BB_IEV_POSITIONS, on_positions },
 	{ BB_IEV_ARRIVAL, on_arrival },
 	{ BB_IEV_BROADCAST, on_broadcast },
 	{ BB_IEV_NO_SHOW, on_no_show },

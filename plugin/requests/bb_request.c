@@ -25,6 +25,7 @@ static void (*const handlers[BB_JREQ_N])(bb_request *rq) = {
 	[BB_JREQ_LOGIN] = bb_clerk_login,
 	[BB_JREQ_PRESENCE] = bb_clerk_presence,
 	[BB_JREQ_QUEUE] = bb_clerk_queue,
+	[BB_JREQ_QUEUE_PAGE] = bb_clerk_queue_page,
 	[BB_JREQ_CALL_NEXT] = bb_clerk_call_next,
 	[BB_JREQ_CALL] = bb_clerk_call,
 	[BB_JREQ_FINISH] = bb_clerk_finish,

@@ -41,6 +41,7 @@ void bb_citizen_restart(bb_request *rq);
 void bb_clerk_login(bb_request *rq);
 void bb_clerk_presence(bb_request *rq);
 void bb_clerk_queue(bb_request *rq);
+void bb_clerk_queue_page(bb_request *rq);
 void bb_clerk_call_next(bb_request *rq);
 void bb_clerk_call(bb_request *rq);
 void bb_clerk_hangup(bb_request *rq);

@@ -4,7 +4,7 @@ import { translator } from '../widget/i18n/index.js';
 import { h, replace } from '../widget/dom.js';
 import { api, apiBase } from '../widget/api.js';
 import { PluginSession, JanusRequestError } from '../widget/janus-glue.js';
-import { LISTS } from '../widget/protocol.js';
+import { LISTS, COUNTS } from '../widget/protocol.js';
 import { errorText } from '../widget/errors.js';
 import { Backoff } from '../widget/backoff.js';
 import { IceRecovery } from '../widget/ice-recovery.js';
@@ -156,7 +156,7 @@ function say(message) {
 // ---- Janus session -------------------------------------------------------------------------------
 
 const events = {
-  queue: (d) => { applyQueue(d); refreshQueue(); },
+  queue: (d) => { applyQueue(d); refreshQueue(); refreshMore(d); },
   arrival: (d) => arrival(d),
   accepted: (d, jsep) => accepted(jsep),
   hangup: (d) => mediaEnded(String(d.reason || '')),
@@ -523,11 +523,55 @@ const actions = {
   hangup: () => hangup(),
   reconnectMedia: () => reconnectMedia(),
   broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
+  showMore: (office) => showMore(office),
   appointmentNoShow: (id) => markNoShow(id),
   sendData: (text) => state.session.sendData(text),
   videoSender: () => state.session.videoSender(),
   peerConnection: () => state.session && state.session.peerConnection()
 };
+
+// ---- long queues: the queue events carry the head; the clerk asks for more (queue_page) --------
+
+const morePending = new Map();   // office -> timer of a refresh of its extra pages
+
+// Why ask again after each change: the pages the clerk opened stay open and current, at most once
+// a second per office, however often a long queue changes.
+function refreshMore(d) {
+  const list = Array.isArray(d.offices) ? d.offices : [];
+  for (const o of list) {
+    if (!o || !state.more || !state.more[o.office] || morePending.has(o.office)) continue;
+    morePending.set(o.office, setTimeout(() => { morePending.delete(o.office); fetchMore(o.office); }, 1000));
+  }
+}
+
+async function showMore(office) {
+  state.more = state.more || {};
+  state.more[office] = (state.more[office] || 0) + COUNTS.queue_page;
+  await fetchMore(office);
+  say(t('console.moreShown'));
+}
+
+// Pages from the end of the head on until the clerk's wish is met or the queue ends.
+async function fetchMore(office) {
+  const o = state.offices.find((x) => x.office === office);
+  if (!o || !state.session) return;
+  const extra = [];
+  let offset = (o.tickets || []).length;
+  try {
+    while (extra.length < state.more[office]) {
+      const { data } = await state.session.request({ request: 'queue_page', office, offset });
+      const page = (data && data.tickets) || [];
+      extra.push(...page);
+      offset += page.length;
+      if (page.length < COUNTS.queue_page) break;
+    }
+  } catch (err) {
+    say(errorText(t, err, 'console'));
+    return;
+  }
+  o.extra = extra;
+  refreshQueue();
+}
 
 // Why: the queue service sends no queue event for an appointment change, so the reply's updated
 // entry replaces ours and the list is redrawn here; focus goes to the panel heading because the
@@ -550,7 +594,7 @@ async function markNoShow(id) {
 }
 
 function findTicket(id) {
-  for (const o of state.offices) for (const tk of o.tickets || []) if (tk.id === id) return tk;
+  for (const o of state.offices) for (const tk of [...(o.tickets || []), ...(o.extra || [])]) if (tk.id === id) return tk;
   return null;
 }
 

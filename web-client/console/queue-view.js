@@ -6,8 +6,13 @@ import { LIMITS } from '../widget/protocol.js';
 import { textField } from '../widget/text-field.js';
 import { errorText } from '../widget/errors.js';
 
+// The office's own count: the queue events list only the head of a long queue.
+function waitingIn(o) {
+  return Number.isInteger(o.waiting) ? o.waiting : (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting').length;
+}
+
 export function countWaiting(offices) {
-  return offices.reduce((n, o) => n + (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting').length, 0);
+  return offices.reduce((n, o) => n + waitingIn(o), 0);
 }
 
 function officeName(t, state, id) {
@@ -36,13 +41,15 @@ function appointmentTime(t, state, office, a) {
 export function queuePanel({ t, state, actions }) {
   const idle = state.phase === 'idle';
   const tables = state.offices.map((o) => {
-    const tickets = (o.tickets || []).filter((tk) => !tk.state || tk.state === 'waiting' || tk.state === 'called');
+    // the head the queue events carry, then the pages the clerk asked for (showMore)
+    const tickets = [...(o.tickets || []), ...(o.extra || [])].filter((tk) => !tk.state || tk.state === 'waiting' || tk.state === 'called');
+    const rest = Math.max(0, waitingIn(o) + (o.called || 0) - tickets.length);
     const headId = uid('q');
     if (tickets.length === 0) {
       return h('div', { class: 'office-queue' }, h('h3', { id: headId }, officeName(t, state, o.office)), h('p', {}, t('console.noTickets')));
     }
     return h('div', { class: 'office-queue' },
-      h('h3', { id: headId }, officeName(t, state, o.office), ` (${tickets.length})`),
+      h('h3', { id: headId }, officeName(t, state, o.office), ` (${waitingIn(o)})`),
       h('div', { class: 'table-wrap' }, h('table', { 'aria-labelledby': headId },
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, t('console.ticket')), h('th', { scope: 'col' }, t('console.person')),
@@ -59,7 +66,10 @@ export function queuePanel({ t, state, actions }) {
             h('td', { class: 'person' }, h('bdi', { class: 'name' }, tk.name || '–'),
               tk.concern ? h('bdi', { class: 'concern' }, tk.concern) : null),
             h('td', { class: 'waited' }, waitedCell(t, state, o, tk)));
-        })))));
+        }))),
+      rest > 0 ? h('p', { class: 'more' }, t('console.moreWaiting', { n: rest }), ' ',
+        h('button', { type: 'button', id: `more-${o.office}`, onclick: () => actions.showMore(o.office) },
+          t('console.showMore'), h('span', { class: 'sr-only' }, ` – ${officeName(t, state, o.office)}`))) : null));
   });
   return h('section', { class: 'card', id: 'queue-panel', 'aria-labelledby': 'queue-h' },
     h('h2', { id: 'queue-h' }, t('console.queues')),

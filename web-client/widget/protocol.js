@@ -152,6 +152,12 @@ export const SIZES = Object.freeze({
   "chat_file": 5242880,
   "chat_chunk": 12288
 });
+// Counts of items in one message.
+export const COUNTS = Object.freeze({
+  "queue_head": 50,
+  "queue_page": 100,
+  "positions_frame": 500
+});
 const MULTILINE = new Set([
   "broadcast_text",
   "chat_text",
@@ -369,6 +375,22 @@ export const REQUESTS = Object.freeze({
       "queue"
     ],
     "fields": {}
+  },
+  "queue_page": {
+    "role": "clerk",
+    "jsep": "none",
+    "answers": [
+      "queue_page"
+    ],
+    "fields": {
+      "office": {
+        "type": "text",
+        "limit": "office_id"
+      },
+      "offset": {
+        "type": "int"
+      }
+    }
   },
   "call_next": {
     "role": "clerk",
@@ -803,6 +825,7 @@ export const EVENTS = Object.freeze({
   "logged_in": "clerk",
   "presence": "clerk",
   "queue": "clerk",
+  "queue_page": "clerk",
   "calling": "clerk",
   "finished": "both",
   "transferred": "both",

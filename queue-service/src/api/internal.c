@@ -1,6 +1,7 @@
 /* internal.c: internal WebSocket protocol: framing, hello gate, validation, op dispatch (inline
  * or to the worker pool, replies in request order per connection). */
 #include "api/internal.h"
+#include "api/positions.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
 #include "db/pool.h"
@@ -57,8 +58,16 @@ void bb_internal_broadcast(bb_app *app, json_t *ev)
 	g_free(s);
 }
 
-/* Subscriber: a recomputed office's queue goes to every plugin connection; without one the query
- * is saved. FALSE when the database failed. */
+/* bb_positions_out: one `positions` event on a plugin connection. */
+static void send_positions(bb_app *app, gpointer conn, const char *text)
+{
+	bb_conn_send(&((bb_iconn *)conn)->conn, text);
+	app->metrics.ws_messages_out++;
+}
+
+/* Subscriber: a recomputed office's queue head goes to every plugin connection, and each node
+ * hears the changed positions of its own citizens (api/positions.h); without a connection the
+ * queries are saved. FALSE when the database failed. */
 static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
 {
 	if (!app->internal_conns)
@@ -70,7 +79,22 @@ static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
 		return FALSE;
 	}
 	bb_internal_broadcast(app, ev);
-	return TRUE;
+	/* the connection that hears events for each authenticated instance, as broadcast picks it */
+	GArray *targets = g_array_new(FALSE, FALSE, sizeof(bb_positions_target));
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	for (GList *l = app->internal_conns; l; l = l->next) {
+		bb_iconn *ic = l->data;
+		if (!ic->hello || !ic->instance || !g_hash_table_add(seen, ic->instance))
+			continue;
+		bb_positions_target t = {.instance = ic->instance, .conn = ic};
+		g_array_append_val(targets, t);
+	}
+	gboolean ok = bb_positions_send(app, o, (bb_positions_target *)(void *)targets->data, (int)targets->len,
+		send_positions, &e);
+	g_hash_table_destroy(seen);
+	g_array_free(targets, TRUE);
+	g_clear_error(&e);
+	return ok;
 }
 
 /* Subscriber: events of every service instance go to every plugin connection. */
@@ -255,6 +279,7 @@ static void on_closed(bb_app *app, bb_iconn *ic)
 		 * request still running on a worker may attach one more ticket: then its completion
 		 * starts the grace period instead (pooled_done). */
 		if (!instance_connected(app, ic->instance) && !app->stop) {
+			bb_positions_forget(app, ic->instance);
 			if (ic->inflight)
 				ic->inflight->detach_instance = g_strdup(ic->instance);
 			else

@@ -1,6 +1,7 @@
 /* internal_ops.c: handlers of the internal API's core ops (docs/internal-api.md), one each,
  * with their validation tables and which of them may run on a worker thread (store/app.h). */
 #include "api/internal.h"
+#include "api/positions.h"
 #include "base/jsonutil.h"
 #include "base/logging.h"
 #include "base/secret.h"
@@ -54,6 +55,7 @@ static gboolean op_hello(bb_op_req *req, json_t *res, bb_err *err)
 	req->ic->hello = TRUE;
 	g_free(req->ic->instance);
 	req->ic->instance = g_strdup(instance);
+	bb_positions_forget(req->app, instance);   /* its citizens hear their positions afresh */
 	bb_info("internal", "hello instance=%s attached=%d", instance, n);
 	/* A reconnecting plugin holds citizens whose places may have changed while it was away:
 	 * recompute every office now so that each of them hears its current position. */
@@ -303,6 +305,30 @@ static gboolean op_queue(bb_op_req *req, json_t *res, bb_err *err)
 	return TRUE;
 }
 
+/* More of one office's queue than the head in office_queue: a page for the clerk's console. */
+static gboolean op_queue_page(bb_op_req *req, json_t *res, bb_err *err)
+{
+	const char *id = STR(req, "office");
+	bb_office *o = bb_office_get(req->app, id);
+	if (!o) {
+		bb_err_set(err, "not_found", "office: no such office");
+		return FALSE;
+	}
+	if (!bb_clerk_serves(req->clerk, id)) {
+		bb_err_set(err, "forbidden", "office: you do not serve this office");
+		return FALSE;
+	}
+	GError *e = NULL;
+	json_t *page = bb_office_queue_page(req->app, o, (int)json_integer_value(json_object_get(req->msg, "offset")), &e);
+	if (!page) {
+		bb_err_from_db(err, e);
+		return FALSE;
+	}
+	json_object_update(res, page);
+	json_decref(page);
+	return TRUE;
+}
+
 static gboolean op_call_next(bb_op_req *req, json_t *res, bb_err *err)
 {
 	bb_ticket_change ch = {.event = BB_EV_CALL, .ticket_id = 0, .clerk_id = req->clerk->id,
@@ -404,6 +430,7 @@ const bb_op bb_ops_core[] = {
 	{BB_OP_PRESENCE, op_presence, POOLED},
 	{BB_OP_HEARTBEAT, op_heartbeat, POOLED},
 	{BB_OP_QUEUE, op_queue, INLINE},
+	{BB_OP_QUEUE_PAGE, op_queue_page, INLINE},
 	{BB_OP_CALL_NEXT, op_call_next, POOLED},
 	{BB_OP_CALL, op_call, POOLED},
 	{BB_OP_FINISH, op_finish, POOLED},

@@ -8,6 +8,7 @@
 #include "store/login.h"
 #include "store/offices.h"
 #include "appointments/appointments.h"
+#include "api/positions.h"
 #include "sync/notify.h"
 #include "app/cli.h"
 #include "app/server.h"
@@ -113,6 +114,7 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 	signal_server = NULL;
 	bb_server_stop(srv);
 	bb_notify_free(&app);
+	bb_positions_free(&app);
 	bb_offices_free(&app);
 	bb_clerks_free(&app);
 	bb_appointments_free(&app);

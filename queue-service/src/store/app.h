@@ -93,6 +93,7 @@ struct bb_app {
 	struct bb_sync *sync;                   /* sync/ state (LISTEN connection, pending NOTIFYs) */
 	GList *internal_conns;                  /* api/internal.c's plugin connections */
 	GList *live_conns;                      /* api/live.c's live WebSocket connections */
+	struct bb_positions *positions;         /* api/positions.c: what each node was told */
 	gint64 started_us;            /* monotonic: first janitor sweep (store/recovery.c) */
 };
 

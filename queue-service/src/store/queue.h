@@ -7,8 +7,16 @@
 #include "store/app.h"
 #include "store/offices.h"
 
-/* The `office_queue` event: called tickets first, then the waiting ones in queue order, each
- * with its position among the waiting. Loop only (app->db). NULL on database failure. */
+/* The `office_queue` event: counts (`waiting`, `called`, `more` = tickets not listed) and the
+ * head of the queue, at most BB_COUNT_QUEUE_HEAD tickets: called ones first, then the waiting
+ * ones in queue order, each with its position among the waiting. Its size does not grow with the
+ * queue. Loop only (app->db). NULL on database failure. */
 json_t *bb_office_queue_json(bb_app *app, bb_office *o, GError **error);
+/* At most BB_COUNT_QUEUE_PAGE tickets of the same list from `offset` on (0 = its first):
+ * {"office", "offset", "total", "tickets"}. Loop only. NULL on database failure. */
+json_t *bb_office_queue_page(bb_app *app, bb_office *o, int offset, GError **error);
+/* The waiting tickets in queue order, one row each: id, attached_instance, detached (t/f); a
+ * ticket's position is its row index. Loop only. NULL on database failure. */
+PGresult *bb_office_waiting_order(bb_app *app, bb_office *o, GError **error);
 
 #endif

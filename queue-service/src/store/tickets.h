@@ -17,6 +17,7 @@
 enum {
 	BB_TCOL_ID, BB_TCOL_NUMBER, BB_TCOL_OFFICE, BB_TCOL_STATE, BB_TCOL_PRIORITY,
 	BB_TCOL_ARRIVED, BB_TCOL_NAME, BB_TCOL_CONCERN, BB_TCOL_CLERK, BB_TCOL_WAITED,
+	BB_TCOL_N   /* the first column a query selects after BB_TICKET_COLS */
 };
 
 /* The `ticket` object of docs/internal-api.md from a row selected with BB_TICKET_COLS. */

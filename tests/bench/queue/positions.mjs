@@ -2,8 +2,9 @@
 // PostgreSQL's own NOTIFY -> LISTEN round trip measured in the same run on the same database.
 //
 // One office with --waiting tickets. A clerk connection on instance A calls the next ticket;
-// the time until a plugin connection on instance B (--instances 2, default) or on A (1) hears
-// the office's new queue (office_queue with one fewer waiting) is one sample: the path a
+// the time until a plugin connection on instance B (--instances 2, default) or on A (1) has
+// heard the new position of every citizen it holds (all of them moved up by one: `positions`
+// events, at most positions_frame entries each) is one sample: the path the last affected
 // citizen's new position takes up to the plugin (commit, NOTIFY, LISTEN, recompute, send).
 // The baseline is notify_rtt.c (libpq, poll() on the LISTEN socket). Phases alternate
 // (baseline, service, service, baseline, ...) for --rounds rounds; medians of p50/p99 and the
@@ -64,7 +65,11 @@ async function servicePhase() {
     const t0 = process.hrtime.bigint();
     const r = await clerk.call('call_next', { session: token });
     waiting--;
-    await citizens.waitFor((e) => e.event === 'office_queue' && e.office === 'kfz' && e.waiting === waiting, 10000, 'office_queue');
+    let told = 0;   // positions entries since the call; every waiting citizen moved
+    await citizens.waitFor((e) => {
+      if (e.event === 'positions' && e.office === 'kfz') told += e.positions.length;
+      return told >= waiting;
+    }, 10000, 'every position told');
     samples.push(Number(process.hrtime.bigint() - t0) / 1000);
     await clerk.call('finish', { session: token, ticket: r.ticket.id, outcome: 'no_show' });
   }
