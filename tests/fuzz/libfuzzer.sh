@@ -42,7 +42,7 @@ parsers)
 		-D_GNU_SOURCE -DBB_SOURCE_ROOT="\"$src\"" -I"$q" -I"$out" -I"$src/protocol" \
 		"$src/tests/fuzz/fuzz_parsers.c" "$@" \
 		"$out/bb_protocol.c" "$src/protocol/bb_text.c" "$src/protocol/bb_fields.c" \
-		$(pkg-config --cflags --libs glib-2.0 gio-2.0 jansson libwebsockets libpq libcurl libargon2 libidn2) -lm -lpthread \
+		$(pkg-config --cflags --libs glib-2.0 gio-2.0 jansson libwebsockets libpq libcurl libargon2 libidn2 ldap lber) -lm -lpthread \
 		-o "$out/fuzz_parsers"
 	;;
 plugin)
