@@ -5,6 +5,7 @@
 #include "core/bb_context.h"
 #include "core/bb_work.h"
 #include "queue/bb_queue_client.h"
+#include "requests/bb_events.h"
 #include "requests/bb_request.h"
 #include "session/bb_session.h"
 
@@ -162,6 +163,7 @@ static void plugin_destroy(void) {
 	bb_qc_stop(bb_ctx.qc);
 	bb_ctx.qc = NULL;
 	bb_work_clear();
+	bb_events_clear();
 	bb_registry_clear();
 	bb_settings_clear(&bb_ctx.settings);
 	g_atomic_int_set(&bb_ctx.initialized, 0);

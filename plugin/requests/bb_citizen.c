@@ -91,6 +91,7 @@ static void joined(bb_request *rq, const bb_qc_reply *reply) {
 		"resume_token", json_object_get(reply->body, "resume_token"),
 		"resumed", json_object_get(rq->body, "resume_token") != NULL), NULL);
 	bb_events_check_almost(s);
+	bb_events_apply_early(s);
 	bb_request_done(rq);
 }
 

@@ -8,6 +8,8 @@
 
 #include <janus/debug.h>
 
+#include <string.h>
+
 static gboolean alive(bb_session *s) {
 	return s && !g_atomic_int_get(&s->destroyed);
 }
@@ -20,14 +22,63 @@ void bb_events_check_almost(bb_session *citizen) {
 	bb_push(citizen, BB_JEV_ALMOST, json_pack("{si}", "position", citizen->position), NULL);
 }
 
-/* One entry of a `positions` event, for the citizen who holds the ticket. */
-static void update_citizen(json_t *ticket, json_t *office_estimate, const char *status) {
-	json_t *id = json_object_get(ticket, "id");
-	if(!json_is_integer(id))
-		return;
-	bb_session *s = bb_registry_ticket_owner(json_integer_value(id));
-	if(!s)
-		return;
+/* Positions that came before their ticket's join answer. The service sends them on whichever
+ * connection hears this node's events, which can overtake the join's answer on another one; and
+ * it tells each position once. Kept briefly here, applied when the ticket is bound (joined). */
+#define EARLY_MAX 4096
+#define EARLY_TTL_US (30 * G_USEC_PER_SEC)
+typedef struct early_position {
+	json_t *entry;
+	char *status;
+	gint64 at;
+} early_position;
+static GHashTable *early;   /* gint64* ticket id -> early_position* */
+static GMutex early_lock;
+
+static void early_free(gpointer p) {
+	early_position *e = p;
+	json_decref(e->entry);
+	g_free(e->status);
+	g_free(e);
+}
+
+static gboolean early_expired(gpointer key, gpointer value, gpointer now) {
+	return ((early_position *)value)->at + EARLY_TTL_US < *(gint64 *)now;
+}
+
+/* Keeps the newest entry per ticket; when full, forgets the expired ones, and beyond that the
+ * entry (a node holding this many unanswered joins has other trouble). */
+static void early_keep(gint64 id, json_t *entry, const char *status) {
+	g_mutex_lock(&early_lock);
+	if(!early)
+		early = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, early_free);
+	gint64 now = g_get_monotonic_time();
+	if(g_hash_table_size(early) >= EARLY_MAX)
+		g_hash_table_foreach_remove(early, early_expired, &now);
+	if(g_hash_table_size(early) < EARLY_MAX || g_hash_table_contains(early, &id)) {
+		early_position *e = g_new0(early_position, 1);
+		e->entry = json_incref(entry);
+		e->status = g_strdup(status);
+		e->at = now;
+		g_hash_table_replace(early, g_memdup2(&id, sizeof id), e);
+	}
+	g_mutex_unlock(&early_lock);
+}
+
+static early_position *early_take(gint64 id) {
+	g_mutex_lock(&early_lock);
+	early_position *e = NULL;
+	gpointer key = NULL;
+	if(early && g_hash_table_lookup_extended(early, &id, &key, (gpointer *)&e)) {
+		g_hash_table_steal(early, &id);
+		g_free(key);
+	}
+	g_mutex_unlock(&early_lock);
+	return e;
+}
+
+/* Applies one position to a waiting citizen: a `position` event when it changed. */
+static void tell_citizen(bb_session *s, json_t *ticket, json_t *office_estimate, const char *status) {
 	json_t *position = json_object_get(ticket, "position");
 	json_t *estimate = json_object_get(ticket, "estimate");
 	if(!estimate)
@@ -48,7 +99,35 @@ static void update_citizen(json_t *ticket, json_t *office_estimate, const char *
 			bb_events_check_almost(s);
 		}
 	}
+}
+
+/* One entry of a `positions` event, for the citizen who holds the ticket (kept for a while when
+ * nobody holds it yet). */
+static void update_citizen(json_t *ticket, json_t *office_estimate, const char *status) {
+	json_t *id = json_object_get(ticket, "id");
+	if(!json_is_integer(id))
+		return;
+	bb_session *s = bb_registry_ticket_owner(json_integer_value(id));
+	if(!s) {
+		early_keep(json_integer_value(id), ticket, status);
+		return;
+	}
+	tell_citizen(s, ticket, office_estimate, status);
 	bb_session_unref(s);
+}
+
+void bb_events_clear(void) {
+	g_mutex_lock(&early_lock);
+	g_clear_pointer(&early, g_hash_table_destroy);
+	g_mutex_unlock(&early_lock);
+}
+
+void bb_events_apply_early(bb_session *citizen) {
+	early_position *e = early_take(citizen->ticket_id);
+	if(!e)
+		return;
+	tell_citizen(citizen, e->entry, NULL, e->status);
+	early_free(e);
 }
 
 static void on_office_queue(json_t *event) {
