@@ -114,7 +114,7 @@ for (const lang of CITIZEN_LANGUAGES) {
     await button(page, lang, 'book.submit').click();
     await page.locator('.booked .code').waitFor({ timeout: 15000 });
     await check(page, lang, '6-booked', ['book.done', 'book.code', 'book.video', 'book.ics']);
-    const codeBox = page.locator('.booked .code');
+    const codeBox = page.locator('.booked .code bdi');
     code = (await codeBox.textContent()).trim();
     assert.match(code, /^[A-Z0-9-]{6,}$/);
     assert.equal(await codeBox.getAttribute('dir'), 'ltr', 'the code reads left to right');

@@ -76,7 +76,7 @@ export default {
   'wait.leaveConfirm': 'Gerçekten çıkmak istiyor musunuz? Sıra numaranız o zaman geçersiz olur.',
   'wait.left': 'Bekleme salonundan çıktınız.',
   'wait.broadcast': 'Mesaj ({from})',
-  'wait.almost': 'Sıranız neredeyse geldi! Lütfen yakınlarda olun.',
+  'wait.almost': 'Sıranız neredeyse geldi! Lütfen uzaklaşmayın.',
   'wait.called': 'Sıranız geldi! {clerk} sizi çağırıyor.',
   'wait.calledHidden': 'Sıranız geldi! Lütfen bu pencereye geri dönün.',
   'wait.resumed': 'Tekrar hoş geldiniz – yeriniz korundu.',

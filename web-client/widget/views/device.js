@@ -90,7 +90,8 @@ export function deviceView(w, params) {
     const { cameras, microphones } = await listDevices();
     const fill = (select, devices, current, kind) => {
       const chosen = current || (stream && stream.getTracks().find((x) => x.kind === kind)?.getSettings().deviceId) || '';
-      replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen }, d.label || `${i + 1}`)));
+      // device names are the browser's (mostly Latin): their own direction, also in Arabic
+      replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen, dir: 'auto' }, d.label || `${i + 1}`)));
       select.disabled = devices.length === 0;
     };
     fill(cam, cameras, cam.value, 'video');
