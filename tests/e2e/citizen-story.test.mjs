@@ -9,7 +9,7 @@ import { inboundStats, videoColour, dataChannels, remoteSdp } from './helpers/me
 import { janusTraffic } from './helpers/janus-traffic.mjs';
 import {
   step, watchParties, shot, assertAccessible, until, tabTo, focusedText, widgetUrl, widgetView, clerkLogin, waitForMedia, near,
-  setHidden
+  setHidden, chooseLanguage
 } from './helpers/flows.mjs';
 
 const RED = [210, 40, 40];
@@ -50,9 +50,9 @@ step('homepage shows the office live: closed without clerks, open after a clerk 
   await assertAccessible(page, 'office list (open)');
 });
 
-step('the widget switches to English and back', async () => {
+step('the widget switches to English and back with the language chooser', async () => {
   const page = anna.page;
-  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await chooseLanguage(page, 'English');
   await page.getByRole('heading', { name: 'Virtual citizens\' office' }).waitFor();
   const card = page.locator('li.office', { hasText: 'Office kfz' });
   await card.locator('.status', { hasText: 'Open' }).waitFor({ timeout: 10000 });
@@ -60,7 +60,7 @@ step('the widget switches to English and back', async () => {
   assert.equal(await page.locator('bb-offices').getAttribute('lang'), 'en');
   await shot(page, '03b-offices-english');
   await assertAccessible(page, 'office list (English)');
-  await page.getByRole('button', { name: 'Auf Deutsch umschalten' }).click();
+  await chooseLanguage(page, 'Deutsch');
   await page.getByText('Geöffnet').first().waitFor();
 });
 

@@ -9,7 +9,7 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
-import { step, watchParties, shot, assertAccessible, until, focused, widgetUrl, widgetView, consoleUrl, waitForMedia } from './helpers/flows.mjs';
+import { step, watchParties, shot, assertAccessible, until, focused, widgetUrl, widgetView, consoleUrl, waitForMedia, chooseLanguage } from './helpers/flows.mjs';
 import { cli } from '../lib/queue.mjs';
 
 const RED = [210, 40, 40];
@@ -106,7 +106,7 @@ step('page load at 360×400: the widget takes neither the focus nor the scroll p
 step('offices go by name in the citizen\'s language, not by id', async () => {
   const page = citizen.page;
   assert.deepEqual(await officeNames(page), ['Amt kfz', 'Ärztlicher Dienst', 'Bauamt', 'Zulassungsstelle']);
-  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await chooseLanguage(page, 'English');
   await page.getByRole('heading', { name: 'Building authority' }).waitFor();
   assert.deepEqual(await officeNames(page), ['Building authority', 'Medical service', 'Office kfz', 'Vehicle registration']);
 });
@@ -121,7 +121,7 @@ step('the next opening says today and tomorrow, other days by weekday and date, 
   assert.equal(await nextOpening(page, 'Medical service'), 'Next opening: tomorrow at 06:00');
   assert.equal(await nextOpening(page, 'Building authority'), `Next opening: ${weekdayEn} at 09:00`);
   await assertAccessible(page, 'office list in English with next openings');
-  await page.getByRole('button', { name: 'Auf Deutsch umschalten' }).click();
+  await chooseLanguage(page, 'Deutsch');
   await page.getByRole('heading', { name: 'Zulassungsstelle' }).waitFor();
   assert.equal(await nextOpening(page, 'Zulassungsstelle'), 'Nächste Öffnung: heute um 16:00 Uhr');
   assert.equal(await nextOpening(page, 'Ärztlicher Dienst'), 'Nächste Öffnung: morgen um 06:00 Uhr');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
 import { janusTraffic } from './helpers/janus-traffic.mjs';
-import { step, watchParties, shot, assertAccessible, until, focused, widgetUrl, widgetView, clerkLogin } from './helpers/flows.mjs';
+import { step, watchParties, shot, assertAccessible, until, focused, widgetUrl, widgetView, clerkLogin, chooseLanguage } from './helpers/flows.mjs';
 import { LIMITS, charCount } from '../../web-client/widget/protocol.js';
 
 const sourceRoot = process.env.BB_SOURCE_ROOT || path.resolve(import.meta.dirname, '../..');
@@ -154,7 +154,7 @@ step('one character over is refused in the browser, next to the field, before an
   await page().getByRole('button', { name: 'Jetzt Warteraum betreten' }).click();
   await assertRefused(name, 'Ihr Name enthält ein unsichtbares Sonderzeichen');
   // in English: the same refusal in the citizen's language
-  await page().getByRole('button', { name: 'Switch to English' }).click();
+  await chooseLanguage(page(), 'English');
   const nameEn = page().getByLabel('Your name (optional)');
   await nameEn.fill(SCRIPTS[3].nameOver);
   await page().getByText(`${NAME + 1} / ${NAME} characters – 1 too many`).waitFor();
@@ -163,7 +163,7 @@ step('one character over is refused in the browser, next to the field, before an
   await assertAccessible(page(), 'device check with a name one over (English)');
   assert.equal(await widgetView(page()), 'device');
   assert.equal(await joins(), before, 'no join was sent');
-  await page().getByRole('button', { name: 'Auf Deutsch umschalten' }).click();
+  await chooseLanguage(page(), 'Deutsch');
   await page().getByRole('button', { name: 'Zurück' }).click();
 });
 

@@ -17,7 +17,8 @@ export async function launchFrontBrowser(front, { rgb = [40, 70, 210], name = 'c
     args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${clip}`,
       `--host-resolver-rules=MAP ${HOST} 127.0.0.1, MAP ${new URL(COUNTY_ORIGIN).hostname} 127.0.0.1`],
   });
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1024, height: 900 } });
+  // German, as in a German county: the demo start page lets the widget follow the browser's languages
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1024, height: 900 }, locale: 'de-DE' });
   await context.grantPermissions(['camera', 'microphone']);
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {

@@ -1,6 +1,6 @@
 // Entry point of the citizen widget: the <bb-offices> custom element (shadow DOM), its view state
 // machine and the wiring between views, the REST/live API and the Janus citizen flow.
-import { translator, normaliseLang } from './i18n/index.js';
+import { translator, normaliseLang, firstOffered, languageName, CITIZEN_LANGUAGES, RTL } from './i18n/index.js';
 import { h, replace } from './dom.js';
 import { api, apiBase } from './api.js';
 import { CitizenFlow, loadSavedTicket } from './citizen.js';
@@ -11,6 +11,9 @@ import { callView } from './views/call.js';
 import { thanksView } from './views/thanks.js';
 import { bookingView } from './views/booking.js';
 import { checkinView } from './views/checkin.js';
+
+// The citizen's own choice of language in this tab (the language chooser), kept over reloads.
+const LANG_KEY = 'bb-widget-lang';
 
 const VIEWS = {
   offices: officesView, device: deviceView, waiting: waitingView, call: callView,
@@ -43,7 +46,7 @@ class BbOffices extends HTMLElement {
   connectedCallback() {
     if (this.started) return;
     this.started = true;
-    this.t = translator(this.getAttribute('lang') || document.documentElement.lang);
+    this.t = translator(this.initialLang(), CITIZEN_LANGUAGES);
     this.config = {
       api: apiBase(this.getAttribute('api')),
       // null: ask the queue service (GET /api/v1/config) before the first Janus connection
@@ -52,11 +55,10 @@ class BbOffices extends HTMLElement {
       offices: (this.getAttribute('offices') || '').split(',').map((s) => s.trim()).filter(Boolean)
     };
     const css = h('link', { rel: 'stylesheet', href: new URL('./bb-widget.css', import.meta.url).href });
-    this.langButton = h('button', { type: 'button', class: 'lang', onclick: () => this.switchLang() });
     this.heading = h('h2', { class: 'widget-title' });
     this.main = h('div', { class: 'view' });
     this.section = h('section', { class: 'bb', 'aria-labelledby': 'bb-title' },
-      h('header', { class: 'bar' }, this.heading, this.langButton), this.main);
+      h('header', { class: 'bar' }, this.heading, this.languageChooser()), this.main);
     this.root.append(css, this.section);
     this.heading.id = 'bb-title';
     // Focus moves into the widget only once the citizen has acted in it (pressed, typed, tabbed
@@ -83,24 +85,74 @@ class BbOffices extends HTMLElement {
     if (name === 'lang' && this.started && old !== value) this.setLang(value);
   }
 
-  // Changing the attribute re-renders through attributeChangedCallback.
-  switchLang() {
-    this.setAttribute('lang', this.t.lang === 'de' ? 'en' : 'de');
+  // Which language first: the citizen's own choice in this tab (the chooser); the page's `lang`
+  // on <bb-offices> (the county's choice, or the demo's ?lang=); the browser's languages, as the
+  // citizen set them up; the page's own language; German.
+  initialLang() {
+    let chosen = null;
+    try { chosen = sessionStorage.getItem(LANG_KEY); } catch { /* storage blocked */ }
+    return firstOffered([chosen, this.getAttribute('lang')])
+      || firstOffered(navigator.languages || [navigator.language])
+      || firstOffered([document.documentElement.lang]) || 'de';
   }
 
   setLang(value) {
-    this.t = translator(normaliseLang(value));
+    const lang = normaliseLang(value, CITIZEN_LANGUAGES);
+    if (lang === this.t.lang) return;
+    this.t = translator(lang, CITIZEN_LANGUAGES);
     this.renderChrome();
     this.render(false);
+  }
+
+  // A button that opens the list of languages, each named in itself and marked with its `lang`
+  // (a screen reader then reads "Türkçe" in Turkish). Compact at 360 px, and the page changes
+  // only when a language is chosen, not while the citizen moves through the list.
+  languageChooser() {
+    const listId = 'bb-langs';
+    this.langToggle = h('button', {
+      type: 'button', class: 'lang', 'aria-expanded': 'false', 'aria-controls': listId,
+      onclick: () => this.showLanguages(this.langList.hidden)
+    });
+    this.langButtons = CITIZEN_LANGUAGES.map((lang) => h('button', {
+      type: 'button', class: 'lang-choice', lang, dir: RTL.has(lang) ? 'rtl' : 'ltr', 'data-lang': lang,
+      onclick: () => this.chooseLanguage(lang)
+    }, languageName(lang)));
+    this.langList = h('ul', { class: 'langs', id: listId, hidden: true },
+      this.langButtons.map((b) => h('li', {}, b)));
+    return h('div', {
+      class: 'lang-chooser',
+      onkeydown: (ev) => {
+        if (ev.key === 'Escape' && !this.langList.hidden) { ev.preventDefault(); this.showLanguages(false); this.langToggle.focus(); }
+      },
+      onfocusout: (ev) => { if (!ev.currentTarget.contains(ev.relatedTarget)) this.showLanguages(false); }
+    }, this.langToggle, this.langList);
+  }
+
+  showLanguages(open) {
+    this.langList.hidden = !open;
+    this.langToggle.setAttribute('aria-expanded', String(open));
+  }
+
+  // The citizen's choice wins over the page's attribute and is kept for this tab.
+  chooseLanguage(lang) {
+    try { sessionStorage.setItem(LANG_KEY, lang); } catch { /* storage blocked */ }
+    this.showLanguages(false);
+    this.setLang(lang);
+    this.setAttribute('lang', lang);   // attributeChangedCallback: the same language, nothing to do
+    this.langToggle.focus();
   }
 
   renderChrome() {
     const t = this.t;
     this.heading.textContent = t('offices.title');
-    this.langButton.textContent = t('lang.switch');
-    this.langButton.setAttribute('aria-label', t('lang.switchLabel'));
-    this.langButton.lang = t.lang === 'de' ? 'en' : 'de';
+    this.langToggle.textContent = t('lang.button', { name: languageName(t.lang) });
+    this.langList.setAttribute('aria-label', t('lang.list'));
+    for (const b of this.langButtons) {
+      if (b.dataset.lang === t.lang) b.setAttribute('aria-current', 'true');
+      else b.removeAttribute('aria-current');
+    }
     this.section.lang = t.lang;
+    this.section.dir = t.dir;
   }
 
   // The single view-state change function: checks the transition, then renders and moves focus.

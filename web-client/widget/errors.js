@@ -45,12 +45,14 @@ export function errorText(t, err, context) {
     const limit = max || fieldLimit(field);
     const fieldKey = t.has(`field.${field}`) ? `field.${field}` : 'field.other';
     const key = code === 'too_large' && !limit ? 'field.tooLargeNoMax' : `err.${code}`;
-    return t(key, { field: t(fieldKey), max: limit });
+    return t(key, { field: t(fieldKey), max: limit, n: limit });
   }
   const s = retry > 0 ? retry : 60;
-  const params = { s, m: Math.max(1, Math.ceil(s / 60)) };
-  if (context && t.has(`${context}.err.${code}`)) return t(`${context}.err.${code}`, params);
-  return t(`err.${code}`, params);
+  const m = Math.max(1, Math.ceil(s / 60));
+  // n picks the plural form (i18n/index.js): err.rate_limited counts seconds, the join's
+  // sharper text (the only context text of rate_limited) minutes
+  if (context && t.has(`${context}.err.${code}`)) return t(`${context}.err.${code}`, { s, m, n: m });
+  return t(`err.${code}`, { s, m, n: s });
 }
 
 /** The error object checkText's verdict stands for, for errorText (field: the request's field). */

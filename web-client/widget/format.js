@@ -6,8 +6,9 @@ export function waitRange(t, estimate) {
   const min = Math.max(0, Math.round(estimate.min_s / 60));
   const max = Math.max(min, Math.round(estimate.max_s / 60));
   if (max < 1) return t('range.less');
-  if (min === max) return max === 1 ? t('range.oneMinute') : t('range.same', { min });
-  return t('range.minutes', { min, max });
+  // plural forms by the number said last ("2–5 минут", "about 1 minute")
+  if (min === max) return t('range.same', { min, n: min });
+  return t('range.minutes', { min, max, n: max });
 }
 
 export function hoursToday(t, hours) {
@@ -16,8 +17,10 @@ export function hoursToday(t, hours) {
   return t('office.hoursToday', { hours: list });
 }
 
+// The language's own formats (i18n/index.js LOCALES: Arabic with Latin digits); always a
+// 24-hour clock, as the office's opening hours are written.
 function locale(t) {
-  return t.lang === 'en' ? 'en-GB' : 'de-DE';
+  return t.locale || (t.lang === 'en' ? 'en-GB' : 'de-DE');
 }
 
 // The calendar date (YYYY-MM-DD) of an instant in a time zone.
@@ -57,7 +60,7 @@ export function dayLabel(t, iso, timeZone, withYear = false) {
 
 export function clock(t, iso, timeZone) {
   return new Intl.DateTimeFormat(locale(t), {
-    hour: '2-digit', minute: '2-digit', timeZone: timeZone || undefined
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timeZone || undefined
   }).format(new Date(iso));
 }
 
@@ -75,14 +78,23 @@ export function bytes(n) {
 }
 
 export function localized(t, value) {
-  if (!value) return '';
-  if (typeof value === 'string') return value;
-  return value[t.lang] || value.de || Object.values(value)[0] || '';
+  return localizedLang(t, value).text;
+}
+
+// Office names and descriptions come from the administration in German and English only. In
+// another language the German one is shown: the office's official name, as on its letters and
+// signs. lang: the language of the text shown, for a `lang` attribute where it differs.
+export function localizedLang(t, value) {
+  if (!value) return { text: '', lang: t.lang };
+  if (typeof value === 'string') return { text: value, lang: t.lang };
+  for (const lang of [t.lang, 'de']) if (value[lang]) return { text: value[lang], lang };
+  const [lang, text] = Object.entries(value)[0] || [t.lang, ''];
+  return { text: text || '', lang };
 }
 
 export function slotLabel(t, iso, timeZone) {
   return new Intl.DateTimeFormat(locale(t), {
-    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
     timeZone: timeZone || undefined
   }).format(new Date(iso));
 }

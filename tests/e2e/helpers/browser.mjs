@@ -13,13 +13,15 @@ export const CHROMIUM_ARGS = [
 ];
 
 // Why: each party gets a solid-colour camera so the test can check it sees the *other* side.
-export async function launchParty(dir, name, rgb, { width = 1024, height = 900 } = {}) {
+// locale: the browser's language (navigator.languages); German as in a German county, since the
+// demo page lets the widget follow the browser's languages.
+export async function launchParty(dir, name, rgb, { width = 1024, height = 900, locale = 'de-DE' } = {}) {
   const clip = writeClip(join(dir, `${name}.y4m`), rgb);
   const browser = await chromium.launch({
     executablePath: process.env.BB_CHROMIUM || '/usr/bin/chromium',
     args: [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${clip}`]
   });
-  const context = await browser.newContext({ viewport: { width, height } });
+  const context = await browser.newContext({ viewport: { width, height }, locale });
   await context.grantPermissions(['camera', 'microphone', 'notifications']);
   await recordPeerConnections(context);
   await recordJanusTraffic(context);

@@ -69,6 +69,13 @@ export function consoleUrl(stack) {
 
 export const widget = (page) => page.locator('bb-offices');
 
+// The widget's language chooser: open the list, press the language by its own name ("English",
+// "Türkçe", "العربية"). The citizen's choice is kept for the tab (sessionStorage).
+export async function chooseLanguage(page, name) {
+  await widget(page).locator('button.lang').click();
+  await widget(page).getByRole('button', { name, exact: true }).click();
+}
+
 export async function widgetView(page) {
   return page.evaluate(() => document.querySelector('bb-offices').shadowRoot.querySelector('.view').dataset.view);
 }

@@ -1,8 +1,11 @@
 // German text catalogue (default language) for the citizen widget and the clerk console.
+// Keys and plural forms: i18n/index.js; texts of the console and administration (console.*,
+// admin.*, …) exist in German and English only.
 export default {
+  // language chooser: each language is named in itself (lang.name)
   'lang.name': 'Deutsch',
-  'lang.switch': 'English',
-  'lang.switchLabel': 'Switch to English',
+  'lang.button': 'Sprache: {name}',
+  'lang.list': 'Sprachen',
 
   // office list
   'offices.title': 'Virtuelles Bürgerbüro',
@@ -31,8 +34,8 @@ export default {
   'office.book': 'Termin buchen',
   'office.checkin': 'Ich habe einen Termin',
   'range.minutes': '{min}–{max} Minuten',
-  'range.oneMinute': 'etwa 1 Minute',
-  'range.same': 'etwa {min} Minuten',
+  'range.same.1': 'etwa 1 Minute',
+  'range.same.n': 'etwa {min} Minuten',
   'range.less': 'unter 1 Minute',
   'when.today': 'heute um {time} Uhr',
   'when.tomorrow': 'morgen um {time} Uhr',

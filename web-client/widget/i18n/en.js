@@ -1,8 +1,8 @@
 // English text catalogue for the citizen widget and the clerk console (keys as in de.js).
 export default {
   'lang.name': 'English',
-  'lang.switch': 'Deutsch',
-  'lang.switchLabel': 'Auf Deutsch umschalten',
+  'lang.button': 'Language: {name}',
+  'lang.list': 'Languages',
 
   'offices.title': 'Virtual citizens\' office',
   'offices.listTitle': 'Offices and waiting times',
@@ -30,8 +30,8 @@ export default {
   'office.book': 'Book an appointment',
   'office.checkin': 'I have an appointment',
   'range.minutes': '{min}–{max} minutes',
-  'range.oneMinute': 'about 1 minute',
-  'range.same': 'about {min} minutes',
+  'range.same.1': 'about 1 minute',
+  'range.same.n': 'about {min} minutes',
   'range.less': 'under 1 minute',
   'when.today': 'today at {time}',
   'when.tomorrow': 'tomorrow at {time}',
@@ -94,17 +94,6 @@ export default {
   'wait.noShow': 'Sorry, you did not answer the call in time. Your ticket has expired.',
   'wait.takenOver': 'Your ticket now continues in another window.',
   'wait.easyTitle': 'Leichte Sprache (easy German): how the waiting room works',
-  'wait.easy': [
-    'Sie sind jetzt im Warte-Raum.',
-    'Sie haben eine Nummer. Die Nummer steht oben.',
-    'Vor Ihnen warten andere Menschen.',
-    'Sie müssen nichts tun. Bitte warten Sie.',
-    'Lassen Sie die Seite offen.',
-    'Wenn Sie dran sind, hören Sie einen Ton.',
-    'Dann sehen Sie die Mitarbeiterin oder den Mitarbeiter im Video.',
-    'Sie können dann sprechen. Oder Sie können schreiben.',
-    'Sie wollen nicht mehr warten? Drücken Sie auf „Warteraum verlassen“.'
-  ],
   'title.almost': 'Almost your turn – {number}',
   'title.called': '▶ Your turn! – {number}',
   'notify.almost': 'Almost your turn ({number}).',

@@ -123,7 +123,8 @@ export function bookingView(w, params) {
     replace(body,
       h('div', { class: 'booked', role: 'status' }, heading,
         h('p', {}, t('book.code')),
-        h('p', { class: 'code', 'data-code': code }, code),
+        // the code reads left to right also in Arabic, where the paragraph stays right-aligned
+        h('p', { class: 'code', 'data-code': code }, h('bdi', { dir: 'ltr' }, code)),
         h('p', {}, t('book.when', { when: dateTime(t, res.start || start, tz) })),
         h('p', {}, t('book.video')),
         res.checkin_from && res.checkin_until ? h('p', {}, t('book.checkinWindow', {

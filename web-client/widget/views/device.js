@@ -2,14 +2,14 @@
 // optional name and concern, then entering the waiting room (or checking in with a code).
 import { h, replace, uid } from '../dom.js';
 import { listDevices, openDevices, stopStream, classifyMediaError, LevelMeter } from '../media.js';
-import { localized } from '../format.js';
+import { localizedLang } from '../format.js';
 import { textField, checkAll } from '../text-field.js';
 import { errorText } from '../errors.js';
 
 export function deviceView(w, params) {
   const t = w.t;
   const office = w.officeById(params.office);
-  const officeName = office ? localized(t, office.name) : params.office;
+  const officeName = office ? localizedLang(t, office.name) : { text: params.office, lang: null };
   const ids = { cam: uid('cam'), mic: uid('mic'), level: uid('level') };
   let stream = null;
   let meter = null;
@@ -49,7 +49,7 @@ export function deviceView(w, params) {
 
   const el = h('div', { class: 'device-view' },
     h('h3', { 'data-focus': true }, t('device.title')),
-    h('p', {}, officeName),
+    h('p', { lang: officeName.lang && officeName.lang !== t.lang ? officeName.lang : null }, officeName.text),
     params.appointment ? h('p', { class: 'notice' }, t('device.checkin', { code: params.appointment })) : null,
     h('p', {}, t('device.intro')),
     form);
@@ -90,7 +90,8 @@ export function deviceView(w, params) {
     const { cameras, microphones } = await listDevices();
     const fill = (select, devices, current, kind) => {
       const chosen = current || (stream && stream.getTracks().find((x) => x.kind === kind)?.getSettings().deviceId) || '';
-      replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen }, d.label || `${i + 1}`)));
+      // device names are the browser's (mostly Latin): their own direction, also in Arabic
+      replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen, dir: 'auto' }, d.label || `${i + 1}`)));
       select.disabled = devices.length === 0;
     };
     fill(cam, cameras, cam.value, 'video');

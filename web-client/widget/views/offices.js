@@ -2,7 +2,7 @@
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { LiveOffices } from '../live.js';
-import { waitRange, hoursToday, dateTime, localized, slotLabel } from '../format.js';
+import { waitRange, hoursToday, dateTime, localized, localizedLang, slotLabel } from '../format.js';
 import { firstSlots } from './slots.js';
 
 // Icons are decoration only; the word next to them carries the meaning (not colour or shape alone).
@@ -67,10 +67,11 @@ export function officesView(w, params) {
 
 function officeCard(w, o) {
   const t = w.t;
-  const name = localized(t, o.name);
+  const { text: name, lang: nameLang } = localizedLang(t, o.name);
+  const desc = localizedLang(t, o.description);
   const status = STATUS_ICON[o.status] ? o.status : 'closed';
   const waiting = Number(o.waiting) || 0;
-  const waitText = waiting === 0 ? t('office.waiting.0') : waiting === 1 ? t('office.waiting.1') : t('office.waiting.n', { n: waiting });
+  const waitText = t('office.waiting', { n: waiting });
   const range = waitRange(t, o.wait_estimate);
   const facts = [waitText];
   if (status === 'open' || status === 'busy') facts.push(range ? t('office.wait', { range }) : t('office.waitUnknown'));
@@ -93,8 +94,9 @@ function officeCard(w, o) {
     onclick: () => w.go('booking', { office: o.id, reason: canEnter ? 'none' : status })
   }, t('office.book'), h('span', { class: 'sr-only' }, ` – ${name}`)));
   const card = h('li', { class: `office status-${status}`, 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, name),
-    o.description ? h('p', { class: 'desc' }, localized(t, o.description)) : null,
+    // a name the administration gave only in German is marked as German in another language
+    h('h3', { id: headingId, lang: nameLang !== t.lang ? nameLang : null }, name),
+    desc.text ? h('p', { class: 'desc', lang: desc.lang !== t.lang ? desc.lang : null }, desc.text) : null,
     h('p', { class: 'status' }, h('span', { class: 'icon', 'aria-hidden': 'true' }, STATUS_ICON[status]), ' ', t(`status.${status}`)),
     closure ? h('p', { class: 'closure-message' }, closure) : null,
     h('ul', { class: 'facts' }, facts.map((f) => h('li', {}, f))),

@@ -18,7 +18,8 @@ export function waitingView(w, params) {
   const officeName = office ? localized(t, office.name) : status.office;
 
   const notice = h('p', { class: 'notice' });
-  const number = h('p', { class: 'ticket-number' });
+  // "KFZ-017" reads left to right also in an Arabic page
+  const number = h('p', { class: 'ticket-number', dir: 'ltr' });
   const positionText = h('p', { class: 'position' });
   const estimateText = h('p', { class: 'estimate' });
   const polite = h('div', { role: 'status', 'aria-live': 'polite', class: 'position-box' }, positionText, estimateText);
@@ -51,8 +52,9 @@ export function waitingView(w, params) {
     h('p', {}, t('wait.keepOpen')),
     notifyRow,
     broadcasts,
+    // Leichte Sprache is German in every language; its title says so in the citizen's language
     h('details', { class: 'easy', lang: 'de' },
-      h('summary', {}, t('wait.easyTitle')),
+      h('summary', { lang: t.lang }, t('wait.easyTitle')),
       h('ul', {}, (Array.isArray(easy) ? easy : []).map((line) => h('li', {}, line)))),
     h('div', { class: 'actions' }, leaveBtn),
     confirmBox);
