@@ -87,6 +87,53 @@ export class PgCluster {
     run('pg_ctl', ['-D', this.dir, '-m', 'immediate', '-w', 'stop'], { allowFail: true });
   }
 
+  /** Makes the server wait for `standbyName` at every commit (synchronous replication): a
+   * transaction the client saw committed is then on the standby as well. */
+  syncReplicationTo(standbyName) {
+    fs.appendFileSync(path.join(this.dir, 'postgresql.conf'),
+      `synchronous_commit = on\nsynchronous_standby_names = '${standbyName}'\n`);
+    run('pg_ctl', ['-D', this.dir, 'reload']);
+  }
+
+  /** A streaming standby of this cluster (pg_basebackup -R into its own data dir, own port and
+   * socket folder), started; it names itself `name` to the primary. Returns the new PgCluster. */
+  async startStandby(name = 'standby1') {
+    const s = new PgCluster();
+    s.base = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-pg-standby-'));
+    s.dir = path.join(s.base, 'data');
+    s.sock = path.join(s.base, 'sock');
+    s.log = path.join(s.base, 'pg.log');
+    fs.mkdirSync(s.sock);
+    if (isRoot) {
+      fs.chmodSync(s.base, 0o755);
+      execFileSync('chown', ['-R', 'postgres:postgres', s.base]);
+    }
+    run('pg_basebackup', ['-D', s.dir, '-R', '-X', 'stream', '-c', 'fast', '-d',
+      `host=127.0.0.1 port=${this.port} user=postgres`]);
+    s.port = await freePort();
+    // Later lines win: own port and socket; not waiting for a standby of its own once promoted;
+    // the walreceiver's application_name is what synchronous_standby_names names.
+    fs.appendFileSync(path.join(s.dir, 'postgresql.conf'), [
+      `port = ${s.port}`, `unix_socket_directories = '${s.sock}'`, `synchronous_standby_names = ''`, '',
+    ].join('\n'));
+    fs.appendFileSync(path.join(s.dir, 'postgresql.auto.conf'),
+      `primary_conninfo = 'host=127.0.0.1 port=${this.port} user=postgres application_name=${name}'\n`);
+    clusters.add(s);
+    s.pgStart();
+    return s;
+  }
+
+  /** pg_ctl promote; resolves when the standby accepts writes (the caller's load keeps running). */
+  promote() {
+    const cmd = isRoot ? 'runuser' : bin('pg_ctl');
+    const args = ['-D', this.dir, '-w', '-t', '60', 'promote'];
+    const argv = isRoot ? ['-u', 'postgres', '--', bin('pg_ctl'), ...args] : args;
+    return new Promise((resolve, reject) => {
+      execFile(cmd, argv, { encoding: 'utf8' }, (err, stdout, stderr) =>
+        (err ? reject(new Error(`pg_ctl promote failed: ${stderr || stdout}`)) : resolve()));
+    });
+  }
+
   url(db = 'postgres') {
     return `postgresql://postgres@127.0.0.1:${this.port}/${db}`;
   }

@@ -37,18 +37,29 @@ static void on_notice(void *arg, const char *message)
 	bb_debug("db", "notice message=\"%s\"", m);
 }
 
+/* Every connection of the process is made here, from database_url as given: a multi-host URL
+ * (`postgresql://h1:p1,h2:p2/db?target_session_attrs=read-write`) is libpq's to walk, and it
+ * skips a server that is down or read-only (a standby not yet promoted). The keyword order
+ * matters: what precedes "dbname" is a default the URL may override (TCP keepalives, so that a
+ * connection to a primary whose host vanished in a failover - no FIN, no RST - is noticed in
+ * about half a minute; the LISTEN connection would otherwise wait for notifications forever);
+ * what follows it is ours. A failed attempt is logged with every host's reason on one line. */
 PGconn *bb_db_connect_raw(const char *conninfo, int statement_timeout_ms)
 {
 	g_autofree char *opts = g_strdup_printf("-c statement_timeout=%d -c lock_timeout=%d",
 		statement_timeout_ms, statement_timeout_ms);
-	const char *kw[] = {"dbname", "connect_timeout", "options", "application_name", NULL};
-	const char *val[] = {conninfo, "3", opts, "buergerbuero-queue", NULL};
+	const char *kw[] = {"keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+		"dbname", "connect_timeout", "options", "application_name", NULL};
+	const char *val[] = {"10", "5", "3", "30000", conninfo, "3", opts, "buergerbuero-queue", NULL};
 	PGconn *c = PQconnectdbParams(kw, val, 1);
 	if (PQstatus(c) != CONNECTION_OK) {
-		g_autofree char *why = g_strdup(PQerrorMessage(c));
-		char *nl = strchr(why, '\n');
-		if (nl)
-			*nl = '\0';
+		g_auto(GStrv) lines = g_strsplit(PQerrorMessage(c), "\n", -1);
+		for (int i = 0; lines[i]; i++)
+			g_strstrip(lines[i]);
+		g_autofree char *why = g_strjoinv("; ", lines);
+		g_strchomp(why);
+		if (g_str_has_suffix(why, ";"))
+			why[strlen(why) - 1] = '\0';
 		bb_warn("db", "connect failed reason=\"%s\"", why);
 		PQfinish(c);
 		return NULL;
@@ -147,6 +158,15 @@ static void classify(bb_db *db, PGresult *r, GError **error)
 	    g_str_has_prefix(state, "57P")) {
 		db->broken = TRUE;
 		bb_warn("db", "connection lost sqlstate=%s", state ? state : "none");
+		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
+		return;
+	}
+	/* A read-only server (a standby: target_session_attrs=read-write missing from database_url, or
+	 * a server demoted under us) will not take writes however often we retry on this connection:
+	 * drop it, so the next statement connects afresh and libpq looks for the primary. */
+	if (strcmp(state, "25006") == 0) {
+		db->broken = TRUE;
+		bb_warn("db", "server is read-only (a standby?); reconnecting; set target_session_attrs=read-write");
 		g_set_error_literal(error, BB_DB_ERROR, BB_DB_UNAVAILABLE, "database unavailable");
 		return;
 	}
