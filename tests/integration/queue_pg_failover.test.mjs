@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { PgCluster } from '../lib/pg.mjs';
 import { QueueService, migrate, addOffice, addClerk, clerkOnline, waitOffice, sleep } from '../lib/queue.mjs';
 import { Ledger, auditDb, auditZero } from '../lib/audit.mjs';
+import { citizens, clerk, bookings } from '../lib/load.mjs';
 
 const OFFICE = 'kfz';
 const STANDBY = 'standby1';
@@ -53,71 +54,6 @@ after(async () => {
   primary?.destroy();
 });
 
-// A request that may meet the switch: its answer, or null when the client saw no answer in time.
-async function attempt(client, op, args) {
-  try {
-    const r = await client.request(op, args, 8000);
-    if (!r.ok && r.error.code === 'unavailable') client.ledger.refused++;
-    if (!r.ok && r.error.code === 'internal') client.ledger.internal.push(`${op}: ${r.error.message}`);
-    return r;
-  } catch {
-    client.ledger.refused++;
-    return null;
-  }
-}
-
-// Citizens joining until stopped; every confirmed ticket goes into the ledger.
-async function citizens(client, ledger, flag) {
-  while (!flag.stop) {
-    const r = await attempt(client, 'join', { office: OFFICE });
-    if (r?.ok) ledger.joined.push(r.ticket.id);
-    else await sleep(20);
-  }
-}
-
-// Retries a step of the clerk cycle while the database is away; another error means the step was
-// decided (e.g. committed just before the answer was lost): the audit judges.
-async function step(client, op, args, flag) {
-  for (let i = 0; i < 400; i++) {
-    const r = await attempt(client, op, args);
-    if (r?.ok) return true;
-    if (r && r.error.code !== 'unavailable') return false;
-    if (flag.stop && i > 100) return false;
-    await sleep(50);
-  }
-  return false;
-}
-
-// One clerk: call the next citizen, the citizen accepts, the clerk finishes as served.
-async function clerk(client, citizenClient, token, ledger, flag) {
-  while (!flag.stop) {
-    const r = await attempt(client, 'call_next', { session: token });
-    if (!r?.ok) { await sleep(20); continue; }
-    const id = r.ticket.id;
-    ledger.called.push(id);
-    if (!await step(citizenClient, 'accept', { ticket: id }, flag)) continue;
-    if (await step(client, 'finish', { session: token, ticket: id, outcome: 'served' }, flag)) ledger.finished.push(id);
-  }
-}
-
-// Bookings on the office's slots, each with a name of its own.
-async function bookings(svc, slots, ledger, flag, tag) {
-  for (let i = 0; !flag.stop; i++) {
-    const slot = slots[i % slots.length];
-    const name = `Failover ${tag} ${i}`;
-    let r;
-    try {
-      r = await svc.http('POST', '/api/v1/appointments', { body: { office: OFFICE, start: slot.start, name } });
-    } catch {
-      r = null;
-    }
-    if (r?.status === 201) ledger.booked.push({ name, start: slot.start });
-    else if (!r || r.status >= 500) ledger.refused++;
-    if (r?.status === 500) ledger.internal.push(`booking: ${JSON.stringify(r.body)}`);
-    await sleep(15);
-  }
-}
-
 const progress = (l) => ({ joined: l.joined.length, finished: l.finished.length, booked: l.booked.length });
 
 test('primary stopped hard and the standby promoted under load: the audit on the new primary is clean', async (t) => {
@@ -131,13 +67,12 @@ test('primary stopped hard and the standby promoted under load: the audit on the
   const slots = (await a.http('GET', `/api/v1/offices/${OFFICE}/slots?from=2027-03-01&days=3`)).body.slots;
   assert.ok(slots.length > 50);
   const ledger = new Ledger();
-  ledger.internal = [];   // answers "internal error": a switch must look like "unavailable" only
   for (const c of [clerkA, clerkB, citA, citB]) c.ledger = ledger;
   const flag = { stop: false };
   const loops = [
-    citizens(citA, ledger, flag), citizens(citB, ledger, flag),
+    citizens(citA, OFFICE, ledger, flag), citizens(citB, OFFICE, ledger, flag),
     clerk(clerkA, citA, t1, ledger, flag), clerk(clerkB, citB, t2, ledger, flag),
-    bookings(a, slots, ledger, flag, 'a'), bookings(b, slots, ledger, flag, 'b'),
+    bookings(a, OFFICE, slots, ledger, flag, 'a'), bookings(b, OFFICE, slots, ledger, flag, 'b'),
   ];
   // the switch comes once the load runs (however slow the machine is)
   await until(() => { const p = progress(ledger); return p.joined >= 20 && p.finished >= 3 && p.booked >= 3; },

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, QueueService, clerkOnline, waitOffice, sleep } from '../lib/queue.mjs';
 import { Ledger, auditDb, auditZero } from '../lib/audit.mjs';
+import { citizens, clerk, bookings } from '../lib/load.mjs';
 
 const OFFICE = 'kfz';
 let stack, a, b;
@@ -28,69 +29,6 @@ after(async () => {
   await stack?.stop();
 });
 
-// A request that may meet the fault: its answer, or null when the client saw no answer in time.
-async function attempt(client, op, args) {
-  try {
-    const r = await client.request(op, args, 8000);
-    if (!r.ok && r.error.code === 'unavailable' && client.ledger) client.ledger.refused++;
-    return r;
-  } catch {
-    if (client.ledger) client.ledger.refused++;
-    return null;
-  }
-}
-
-// Citizens joining until stopped; every confirmed ticket goes into the ledger.
-async function citizens(client, ledger, flag) {
-  while (!flag.stop) {
-    const r = await attempt(client, 'join', { office: OFFICE });
-    if (r?.ok) ledger.joined.push(r.ticket.id);
-    else await sleep(20);
-  }
-}
-
-// Retries a step of the clerk cycle while the database is away. A step answered with another
-// error was decided (for instance committed just before the answer was lost): the audit judges.
-async function step(client, op, args, flag) {
-  for (let i = 0; i < 200; i++) {
-    const r = await attempt(client, op, args);
-    if (r?.ok) return true;
-    if (r && r.error.code !== 'unavailable') return false;
-    if (flag.stop && i > 100) return false;
-    await sleep(50);
-  }
-  return false;
-}
-
-// One clerk: call the next citizen, the citizen accepts, the clerk finishes as served.
-async function clerk(client, citizenClient, token, ledger, flag) {
-  while (!flag.stop) {
-    const r = await attempt(client, 'call_next', { session: token });
-    if (!r?.ok) { await sleep(20); continue; }
-    const id = r.ticket.id;
-    ledger.called.push(id);
-    if (!await step(citizenClient, 'accept', { ticket: id }, flag)) continue;
-    if (await step(client, 'finish', { session: token, ticket: id, outcome: 'served' }, flag)) ledger.finished.push(id);
-  }
-}
-
-// Bookings on the office's slots, each with a name of its own.
-async function bookings(svc, slots, ledger, flag, tag) {
-  for (let i = 0; !flag.stop; i++) {
-    const slot = slots[i % slots.length];
-    const name = `Fault ${tag} ${runs} ${i}`;
-    let r;
-    try {
-      r = await svc.http('POST', '/api/v1/appointments', { body: { office: OFFICE, start: slot.start, name } });
-    } catch {
-      r = null;
-    }
-    if (r?.status === 201) ledger.booked.push({ name, start: slot.start });
-    else if (!r || r.status >= 500) ledger.refused++;
-    await sleep(15);
-  }
-}
-
 /** Runs the load on both instances while fault() runs; returns the ledger and the clients. */
 let runs = 0;
 async function underLoad(fault) {
@@ -108,9 +46,9 @@ async function underLoad(fault) {
   for (const c of [clerkA, clerkB, citA, citB]) c.ledger = ledger;
   const flag = { stop: false };
   const loops = [
-    citizens(citA, ledger, flag), citizens(citB, ledger, flag),
+    citizens(citA, OFFICE, ledger, flag), citizens(citB, OFFICE, ledger, flag),
     clerk(clerkA, citA, t1, ledger, flag), clerk(clerkB, citB, t2, ledger, flag),
-    bookings(a, slots, ledger, flag, 'a'), bookings(b, slots, ledger, flag, 'b'),
+    bookings(a, OFFICE, slots, ledger, flag, `a${runs}`), bookings(b, OFFICE, slots, ledger, flag, `b${runs}`),
   ];
   // the fault comes once the load runs (however slow the machine is)
   const started = Date.now() + 60000;

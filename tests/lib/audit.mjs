@@ -10,6 +10,7 @@ export class Ledger {
     this.finished = [];   // ticket ids whose finish was confirmed
     this.booked = [];     // { name, start } of confirmed bookings (names are unique per test)
     this.refused = 0;     // requests answered with an error or not at all (the fault was felt)
+    this.internal = [];   // requests answered "internal": a database fault must not look like a bug
   }
 }
 
