@@ -3,7 +3,7 @@
 // focus on it, and never again (GET /api/v1/admin/clerks does not have it).
 import { h, replace } from '../widget/dom.js';
 import { request } from '../widget/api.js';
-import { field, showError, changed } from './admin-form.js';
+import { field, showError, changed, dataTable } from './admin-form.js';
 
 /** The section; ctx: { t, base, token, me (the signed-in admin), announce(text), offices() }. */
 export function clerksSection(ctx) {
@@ -42,11 +42,7 @@ export function clerksSection(ctx) {
       h('h2', { id: 'ac-h', tabindex: '-1' }, t('admin.clerks')),
       notice || null,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'ac-new', onclick: () => form(null) }, t('admin.clerkNew'))),
-      h('div', { class: 'table-wrap' }, h('table', {},
-        h('caption', { class: 'sr-only' }, t('admin.clerks')),
-        h('thead', {}, h('tr', {}, ['login', 'displayName', 'role', 'officesCol', 'state', 'actions']
-          .map((k) => h('th', { scope: 'col' }, t(`admin.col.${k}`))))),
-        h('tbody', {}, rows))));
+      dataTable(t, t('admin.clerks'), ['login', 'displayName', 'role', 'officesCol', 'state', 'actions'], rows));
     const again = focusId && document.getElementById(focusId);
     if (again) again.focus();
   }

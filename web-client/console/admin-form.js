@@ -135,3 +135,12 @@ export function changed(fields, view) {
   }
   return out;
 }
+
+/** A table in a horizontally scrolling wrapper: caption (for screen readers), column headings
+ * from `admin.col.<key>`, and the given rows. */
+export function dataTable(t, caption, colKeys, rows) {
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('caption', { class: 'sr-only' }, caption),
+    h('thead', {}, h('tr', {}, colKeys.map((k) => h('th', { scope: 'col' }, t(`admin.col.${k}`))))),
+    h('tbody', {}, rows)));
+}

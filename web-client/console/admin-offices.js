@@ -4,7 +4,7 @@
 // fields the admin changed, so the audit log says what really changed.
 import { h, replace } from '../widget/dom.js';
 import { request } from '../widget/api.js';
-import { field, showError, changed } from './admin-form.js';
+import { field, showError, changed, dataTable } from './admin-form.js';
 
 // The form's groups and their fields, in the order an admin thinks about an office.
 const GROUPS = [
@@ -45,11 +45,7 @@ export function officesSection(ctx) {
     replace(el,
       h('h2', { id: 'ao-h', tabindex: '-1' }, t('admin.offices')),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'ao-new', onclick: () => form(null) }, t('admin.officeNew'))),
-      h('div', { class: 'table-wrap' }, h('table', {},
-        h('caption', { class: 'sr-only' }, t('admin.offices')),
-        h('thead', {}, h('tr', {}, ['officeName', 'officeId', 'prefix', 'capacityShort', 'closure', 'actions']
-          .map((k) => h('th', { scope: 'col' }, t(`admin.col.${k}`))))),
-        h('tbody', {}, rows))));
+      dataTable(t, t('admin.offices'), ['officeName', 'officeId', 'prefix', 'capacityShort', 'closure', 'actions'], rows));
     const again = focusId && document.getElementById(focusId);
     if (again) again.focus();
   }

@@ -341,6 +341,23 @@ void bb_err_from_db(bb_err *err, GError *e)
 	g_error_free(e);
 }
 
+PGresult *bb_db_exec_err(bb_db *db, const char *sql, int n_params, const char *const *params, bb_err *err)
+{
+	GError *e = NULL;
+	PGresult *r = bb_db_exec(db, sql, n_params, params, &e);
+	if (!r)
+		bb_err_from_db(err, e);
+	return r;
+}
+
+gboolean bb_db_run(bb_db *db, const char *sql, int n_params, const char *const *params, bb_err *err)
+{
+	PGresult *r = bb_db_exec_err(db, sql, n_params, params, err);
+	if (r)
+		PQclear(r);
+	return r != NULL;
+}
+
 guint64 bb_db_error_count(const bb_db *db) { return db->errors; }
 
 const char *bb_db_str(const PGresult *r, int row, int col)

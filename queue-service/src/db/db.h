@@ -59,6 +59,11 @@ guint64 bb_db_error_count(const bb_db *db);
  * (constraint) / internal by the GError's code; frees db_error (NULL: internal). */
 void bb_err_from_db(bb_err *err, GError *db_error);
 
+/* bb_db_exec() with a failure turned into the caller's err (bb_err_from_db). */
+PGresult *bb_db_exec_err(bb_db *db, const char *sql, int n_params, const char *const *params, bb_err *err);
+/* The same for a statement whose rows nobody reads: TRUE when it ran. */
+gboolean bb_db_run(bb_db *db, const char *sql, int n_params, const char *const *params, bb_err *err);
+
 /* Result helpers: value or NULL for SQL NULL; integer (0 for NULL). */
 const char *bb_db_str(const PGresult *r, int row, int col);
 gint64 bb_db_int(const PGresult *r, int row, int col);

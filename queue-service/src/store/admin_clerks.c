@@ -4,22 +4,6 @@
 
 #include <string.h>
 
-static PGresult *exec(bb_db *db, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	GError *e = NULL;
-	PGresult *r = bb_db_exec(db, sql, n, p, &e);
-	if (!r)
-		bb_err_from_db(err, e);
-	return r;
-}
-
-static gboolean exec_ok(bb_db *db, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	PGresult *r = exec(db, sql, n, p, err);
-	if (r)
-		PQclear(r);
-	return r != NULL;
-}
 
 static void field_err(bb_err *err, const char *code, const char *field, const char *message)
 {
@@ -30,7 +14,7 @@ static void field_err(bb_err *err, const char *code, const char *field, const ch
 json_t *bb_admin_clerks_get(bb_db *db, const char *only_login, bb_err *err)
 {
 	const char *p[] = {only_login};
-	PGresult *r = exec(db, "SELECT c.id, c.login, c.display_name, c.role, c.disabled, "
+	PGresult *r = bb_db_exec_err(db, "SELECT c.id, c.login, c.display_name, c.role, c.disabled, "
 		"coalesce((SELECT string_agg(office_id, ',' ORDER BY office_id) FROM clerk_office WHERE clerk_id = c.id), ''), "
 		"coalesce(p.state, 'offline'), extract(epoch FROM c.created_at)::bigint, c.auth "
 		"FROM clerk c LEFT JOIN clerk_presence p ON p.clerk_id = c.id "
@@ -68,11 +52,11 @@ static gboolean write_offices(bb_db *db, const char *clerk_id, json_t *offices, 
 	size_t k;
 	json_t *item;
 	const char *p[] = {clerk_id};
-	if (!exec_ok(db, "DELETE FROM clerk_office WHERE clerk_id = $1::int", 1, p, err))
+	if (!bb_db_run(db, "DELETE FROM clerk_office WHERE clerk_id = $1::int", 1, p, err))
 		return FALSE;
 	json_array_foreach(offices, k, item) {
 		const char *p2[] = {clerk_id, json_string_value(item)};
-		PGresult *r = exec(db, "INSERT INTO clerk_office (clerk_id, office_id) SELECT $1::int, id FROM office "
+		PGresult *r = bb_db_exec_err(db, "INSERT INTO clerk_office (clerk_id, office_id) SELECT $1::int, id FROM office "
 			"WHERE id = $2 ON CONFLICT DO NOTHING RETURNING office_id", 2, p2, err);
 		if (!r)
 			return FALSE;
@@ -81,7 +65,7 @@ static gboolean write_offices(bb_db *db, const char *clerk_id, json_t *offices, 
 		if (!known) {
 			/* ON CONFLICT (a repeated id) returns nothing either: only an unknown office is an error */
 			const char *p3[] = {json_string_value(item)};
-			PGresult *x = exec(db, "SELECT 1 FROM office WHERE id = $1", 1, p3, err);
+			PGresult *x = bb_db_exec_err(db, "SELECT 1 FROM office WHERE id = $1", 1, p3, err);
 			if (!x)
 				return FALSE;
 			gboolean exists = PQntuples(x) == 1;
@@ -113,7 +97,7 @@ static json_t *finish(bb_db *db, const bb_actor *actor, const char *action, cons
 	if (ok) {
 		json_t *detail = audit_detail(body, password);
 		ok = bb_audit_add(db, actor, action, login, detail, err) &&
-			exec_ok(db, "SELECT pg_notify('bb_config', 'reload')", 0, NULL, err);
+			bb_db_run(db, "SELECT pg_notify('bb_config', 'reload')", 0, NULL, err);
 		json_decref(detail);
 	}
 	GError *e = NULL;
@@ -148,7 +132,7 @@ json_t *bb_admin_clerk_create(bb_db *db, const bb_actor *actor, const char *logi
 		return NULL;
 	const char *role = json_string_value(json_object_get(body, "role"));
 	const char *p[] = {login, json_string_value(json_object_get(body, "display_name")), password_hash, role ? role : "clerk"};
-	PGresult *r = exec(db, "INSERT INTO clerk (login, display_name, password_hash, role) VALUES ($1, $2, $3, $4) "
+	PGresult *r = bb_db_exec_err(db, "INSERT INTO clerk (login, display_name, password_hash, role) VALUES ($1, $2, $3, $4) "
 		"ON CONFLICT (login) DO NOTHING RETURNING id", 4, p, err);
 	gboolean ok = r != NULL;
 	char id[16] = "";
@@ -164,7 +148,7 @@ json_t *bb_admin_clerk_create(bb_db *db, const bb_actor *actor, const char *logi
 	const char *pid[] = {id};
 	json_t *offices = json_object_get(body, "offices");
 	ok = ok && (!offices || write_offices(db, id, offices, err)) &&
-		exec_ok(db, "INSERT INTO clerk_presence (clerk_id) VALUES ($1::int)", 1, pid, err);
+		bb_db_run(db, "INSERT INTO clerk_presence (clerk_id) VALUES ($1::int)", 1, pid, err);
 	return finish(db, actor, "clerk.create", login, body, TRUE, ok, err);
 }
 
@@ -186,7 +170,7 @@ json_t *bb_admin_clerk_update(bb_db *db, const bb_actor *actor, const char *logi
 	if (!begin(db, err))
 		return NULL;
 	const char *pl[] = {login};
-	PGresult *r = exec(db, "SELECT id FROM clerk WHERE login = $1 FOR UPDATE", 1, pl, err);
+	PGresult *r = bb_db_exec_err(db, "SELECT id FROM clerk WHERE login = $1 FOR UPDATE", 1, pl, err);
 	char id[16] = "";
 	gboolean ok = r != NULL;
 	if (r) {
@@ -202,28 +186,28 @@ json_t *bb_admin_clerk_update(bb_db *db, const bb_actor *actor, const char *logi
 	const char *name = json_string_value(json_object_get(body, "display_name"));
 	if (ok && name) {
 		const char *p[] = {id, name};
-		ok = exec_ok(db, "UPDATE clerk SET display_name = $2 WHERE id = $1::int", 2, p, err);
+		ok = bb_db_run(db, "UPDATE clerk SET display_name = $2 WHERE id = $1::int", 2, p, err);
 	}
 	if (ok && role) {
 		const char *p[] = {id, role};
-		ok = exec_ok(db, "UPDATE clerk SET role = $2 WHERE id = $1::int", 2, p, err);
+		ok = bb_db_run(db, "UPDATE clerk SET role = $2 WHERE id = $1::int", 2, p, err);
 	}
 	json_t *offices = json_object_get(body, "offices");
 	if (ok && offices)
 		ok = write_offices(db, id, offices, err);
 	if (ok && disabled) {
 		const char *p[] = {id, json_is_true(disabled) ? "true" : "false"};
-		ok = exec_ok(db, "UPDATE clerk SET disabled = $2::boolean WHERE id = $1::int", 2, p, err);
+		ok = bb_db_run(db, "UPDATE clerk SET disabled = $2::boolean WHERE id = $1::int", 2, p, err);
 		if (ok && json_is_true(disabled))
-			ok = exec_ok(db, "DELETE FROM clerk_session WHERE clerk_id = $1::int", 1, pid, err) &&
-				exec_ok(db, "UPDATE clerk_presence SET state = 'offline', changed_at = now() WHERE clerk_id = $1::int",
+			ok = bb_db_run(db, "DELETE FROM clerk_session WHERE clerk_id = $1::int", 1, pid, err) &&
+				bb_db_run(db, "UPDATE clerk_presence SET state = 'offline', changed_at = now() WHERE clerk_id = $1::int",
 					1, pid, err);
 	}
 	if (ok && password_hash) {
 		const char *p[] = {id, password_hash};
 		/* a directory clerk given a password becomes a local one (docs/operations.md) */
-		ok = exec_ok(db, "UPDATE clerk SET password_hash = $2, auth = 'local' WHERE id = $1::int", 2, p, err) &&
-			exec_ok(db, "DELETE FROM clerk_session WHERE clerk_id = $1::int", 1, pid, err);
+		ok = bb_db_run(db, "UPDATE clerk SET password_hash = $2, auth = 'local' WHERE id = $1::int", 2, p, err) &&
+			bb_db_run(db, "DELETE FROM clerk_session WHERE clerk_id = $1::int", 1, pid, err);
 	}
 	return finish(db, actor, "clerk.update", login, body, password_hash != NULL, ok, err);
 }

@@ -48,22 +48,6 @@ static const office_col policy_cols[] = {
 	{"checkin_after_s", "checkin_after_s", COL_INT_NEG_NULL},
 };
 
-static PGresult *exec(bb_db *db, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	GError *e = NULL;
-	PGresult *r = bb_db_exec(db, sql, n, p, &e);
-	if (!r)
-		bb_err_from_db(err, e);
-	return r;
-}
-
-static gboolean exec_ok(bb_db *db, const char *sql, int n, const char *const *p, bb_err *err)
-{
-	PGresult *r = exec(db, sql, n, p, err);
-	if (r)
-		PQclear(r);
-	return r != NULL;
-}
 
 /* ---- the admin view -------------------------------------------------------------------------- */
 
@@ -163,18 +147,18 @@ static json_t *office_view(PGresult *r, int i)
 json_t *bb_admin_offices_get(bb_db *db, const char *only_id, bb_err *err)
 {
 	const char *p[] = {only_id};
-	PGresult *r = exec(db, VIEW_SQL, 1, p, err);
+	PGresult *r = bb_db_exec_err(db, VIEW_SQL, 1, p, err);
 	if (!r)
 		return NULL;
 	PGresult *h = NULL, *d = NULL, *b = NULL;
 	json_t *res = NULL;
-	if (!(h = exec(db, "SELECT office_id, weekday, open_min, close_min FROM office_hours "
+	if (!(h = bb_db_exec_err(db, "SELECT office_id, weekday, open_min, close_min FROM office_hours "
 			"WHERE ($1::text IS NULL OR office_id = $1) ORDER BY office_id, weekday, open_min", 1, p, err)) ||
-	    !(d = exec(db, "SELECT d.office_id, d.day::text, d.open_min, d.close_min FROM office_day d "
+	    !(d = bb_db_exec_err(db, "SELECT d.office_id, d.day::text, d.open_min, d.close_min FROM office_day d "
 			"JOIN office o ON o.id = d.office_id WHERE ($1::text IS NULL OR d.office_id = $1) "
 			"AND d.day >= (now() AT TIME ZONE o.timezone)::date ORDER BY d.office_id, d.day, d.open_min NULLS FIRST",
 			1, p, err)) ||
-	    !(b = exec(db, "SELECT b.office_id, b.day::text FROM appointment_blocked_day b "
+	    !(b = bb_db_exec_err(db, "SELECT b.office_id, b.day::text FROM appointment_blocked_day b "
 			"JOIN office o ON o.id = b.office_id WHERE ($1::text IS NULL OR b.office_id = $1) "
 			"AND b.day >= (now() AT TIME ZONE o.timezone)::date ORDER BY b.office_id, b.day", 1, p, err)))
 		goto out;
@@ -333,7 +317,7 @@ static gboolean update_cols(bb_db *db, const char *table, const char *key, const
 	}
 	g_autofree char *stmt = g_strdup_printf("UPDATE %s SET %s WHERE %s = $1", table, sql->str, key);
 	g_string_free(sql, TRUE);
-	return exec_ok(db, stmt, (int)params->len, (const char *const *)params->pdata, err);
+	return bb_db_run(db, stmt, (int)params->len, (const char *const *)params->pdata, err);
 }
 
 static gboolean has_any(json_t *body, const office_col *cols, guint n)
@@ -350,7 +334,7 @@ static gboolean has_any(json_t *body, const office_col *cols, guint n)
 static gboolean write_hours(bb_db *db, const char *id, GArray *hours, bb_err *err)
 {
 	const char *pid[] = {id};
-	if (!exec_ok(db, "DELETE FROM office_hours WHERE office_id = $1", 1, pid, err))
+	if (!bb_db_run(db, "DELETE FROM office_hours WHERE office_id = $1", 1, pid, err))
 		return FALSE;
 	for (guint i = 0; i + 2 < hours->len; i += 3) {
 		char d[8], o[8], c[8];
@@ -359,7 +343,7 @@ static gboolean write_hours(bb_db *db, const char *id, GArray *hours, bb_err *er
 		g_snprintf(c, sizeof c, "%d", g_array_index(hours, int, i + 2));
 		const char *p[] = {id, d, o, c};
 		/* overlapping groups may repeat an interval start: the later group's end wins */
-		if (!exec_ok(db, "INSERT INTO office_hours (office_id, weekday, open_min, close_min) "
+		if (!bb_db_run(db, "INSERT INTO office_hours (office_id, weekday, open_min, close_min) "
 				"VALUES ($1, $2::int, $3::int, $4::int) ON CONFLICT (office_id, weekday, open_min) "
 				"DO UPDATE SET close_min = excluded.close_min", 4, p, err))
 			return FALSE;
@@ -370,7 +354,7 @@ static gboolean write_hours(bb_db *db, const char *id, GArray *hours, bb_err *er
 static gboolean write_days(bb_db *db, const char *id, GPtrArray *days, bb_err *err)
 {
 	const char *pid[] = {id};
-	if (!exec_ok(db, "DELETE FROM office_day WHERE office_id = $1 AND day >= " OFFICE_TODAY, 1, pid, err))
+	if (!bb_db_run(db, "DELETE FROM office_day WHERE office_id = $1 AND day >= " OFFICE_TODAY, 1, pid, err))
 		return FALSE;
 	for (guint i = 0; i < days->len; i++) {
 		char day[11];
@@ -379,7 +363,7 @@ static gboolean write_days(bb_db *db, const char *id, GPtrArray *days, bb_err *e
 			continue;   /* checked before */
 		if (iv->len == 0) {
 			const char *p[] = {id, day};
-			if (!exec_ok(db, "INSERT INTO office_day (office_id, day) VALUES ($1, $2::date)", 2, p, err))
+			if (!bb_db_run(db, "INSERT INTO office_day (office_id, day) VALUES ($1, $2::date)", 2, p, err))
 				return FALSE;
 		}
 		for (guint j = 0; j + 1 < iv->len; j += 2) {
@@ -387,7 +371,7 @@ static gboolean write_days(bb_db *db, const char *id, GPtrArray *days, bb_err *e
 			g_snprintf(o, sizeof o, "%d", g_array_index(iv, int, j));
 			g_snprintf(c, sizeof c, "%d", g_array_index(iv, int, j + 1));
 			const char *p[] = {id, day, o, c};
-			if (!exec_ok(db, "INSERT INTO office_day (office_id, day, open_min, close_min) "
+			if (!bb_db_run(db, "INSERT INTO office_day (office_id, day, open_min, close_min) "
 					"VALUES ($1, $2::date, $3::int, $4::int) ON CONFLICT DO NOTHING", 4, p, err))
 				return FALSE;
 		}
@@ -398,13 +382,13 @@ static gboolean write_days(bb_db *db, const char *id, GPtrArray *days, bb_err *e
 static gboolean write_blocked(bb_db *db, const char *id, json_t *list, bb_err *err)
 {
 	const char *pid[] = {id};
-	if (!exec_ok(db, "DELETE FROM appointment_blocked_day WHERE office_id = $1 AND day >= " OFFICE_TODAY, 1, pid, err))
+	if (!bb_db_run(db, "DELETE FROM appointment_blocked_day WHERE office_id = $1 AND day >= " OFFICE_TODAY, 1, pid, err))
 		return FALSE;
 	size_t k;
 	json_t *item;
 	json_array_foreach(list, k, item) {
 		const char *p[] = {id, json_string_value(item)};
-		if (!exec_ok(db, "INSERT INTO appointment_blocked_day (office_id, day) VALUES ($1, $2::date) "
+		if (!bb_db_run(db, "INSERT INTO appointment_blocked_day (office_id, day) VALUES ($1, $2::date) "
 				"ON CONFLICT DO NOTHING", 2, p, err))
 			return FALSE;
 	}
@@ -420,10 +404,10 @@ static gboolean write_all(bb_db *db, const bb_actor *actor, const char *id, json
 	if (create) {
 		const char *p[] = {id, json_string_value(json_object_get(body, "name_de")),
 			json_string_value(json_object_get(body, "name_en")), json_string_value(json_object_get(body, "ticket_prefix"))};
-		r = exec(db, "INSERT INTO office (id, name_de, name_en, ticket_prefix) VALUES ($1, $2, $3, $4) "
+		r = bb_db_exec_err(db, "INSERT INTO office (id, name_de, name_en, ticket_prefix) VALUES ($1, $2, $3, $4) "
 			"ON CONFLICT (id) DO NOTHING RETURNING id", 4, p, err);
 	} else {
-		r = exec(db, "SELECT id FROM office WHERE id = $1 FOR UPDATE", 1, pid, err);
+		r = bb_db_exec_err(db, "SELECT id FROM office WHERE id = $1 FOR UPDATE", 1, pid, err);
 	}
 	if (!r)
 		return FALSE;
@@ -440,7 +424,7 @@ static gboolean write_all(bb_db *db, const bb_actor *actor, const char *id, json
 	if (!update_cols(db, "office", "id", id, office_cols, G_N_ELEMENTS(office_cols), body, err))
 		return FALSE;
 	if (has_any(body, policy_cols, G_N_ELEMENTS(policy_cols)) &&
-	    (!exec_ok(db, "INSERT INTO appointment_policy (office_id) VALUES ($1) ON CONFLICT DO NOTHING", 1, pid, err) ||
+	    (!bb_db_run(db, "INSERT INTO appointment_policy (office_id) VALUES ($1) ON CONFLICT DO NOTHING", 1, pid, err) ||
 	     !update_cols(db, "appointment_policy", "office_id", id, policy_cols, G_N_ELEMENTS(policy_cols), body, err)))
 		return FALSE;
 	if (ps->hours && !write_hours(db, id, ps->hours, err))
@@ -452,7 +436,7 @@ static gboolean write_all(bb_db *db, const bb_actor *actor, const char *id, json
 		return FALSE;
 	if (!bb_audit_add(db, actor, create ? "office.create" : "office.update", id, body, err))
 		return FALSE;
-	return exec_ok(db, "SELECT pg_notify('bb_config', 'reload')", 0, NULL, err);
+	return bb_db_run(db, "SELECT pg_notify('bb_config', 'reload')", 0, NULL, err);
 }
 
 json_t *bb_admin_office_write(bb_db *db, const bb_actor *actor, const char *id, json_t *body, gboolean create,
