@@ -11,6 +11,7 @@ import { janusTraffic } from './helpers/janus-traffic.mjs';
 import {
   step, watchParties, shot, assertAccessible, until, focusedText, widgetUrl, consoleUrl, widgetView, clerkLogin, waitForMedia, near, setHidden
 } from './helpers/flows.mjs';
+import { translator, CITIZEN_LANGUAGES } from '../../web-client/widget/i18n/index.js';
 
 const BLUE = [40, 70, 210];
 const RED = [210, 40, 40];
@@ -132,6 +133,35 @@ step('a call the citizen has not answered yet is withdrawn: the citizen keeps th
   const order = (await janusTraffic(citizen.page)).filter((m) => (m.dir === 'in' && (m.janus === 'hangup' || m.event === 'called')) ||
     (m.dir === 'out' && m.request === 'accept')).map((m) => m.janus === 'hangup' ? 'janus-hangup' : m.event || m.request);
   assert.deepEqual(order, ['called', 'janus-hangup', 'called', 'accept'], JSON.stringify(order));
+});
+
+step('a citizen in Turkish: the clerk sees TR (Türkçe) next to the ticket in the queue and in the call panel', async () => {
+  const tr = translator('tr', CITIZEN_LANGUAGES);
+  const page = second.page;
+  await page.goto(widgetUrl(stack, 'lang=tr'));
+  await page.locator('bb-offices').locator('li.office button.primary').first().click();
+  await page.getByText(tr('device.ok')).waitFor({ timeout: 15000 });
+  await page.locator('bb-offices').getByLabel(tr('device.name'), { exact: true }).fill('Ayşe');
+  await page.locator('bb-offices').getByRole('button', { name: tr('device.enter'), exact: true }).click();
+  await page.locator('.ticket-number', { hasText: /-/ }).waitFor({ timeout: 20000 });
+  const row = clerk.page.locator('#queue-panel tr', { hasText: 'Ayşe' });
+  const badge = row.locator('.citizen-lang');
+  await badge.waitFor({ timeout: 15000 });
+  assert.equal(await badge.getAttribute('title'), 'Türkçe');
+  assert.equal(await badge.locator('[aria-hidden="true"]').textContent(), 'TR', 'the abbreviation is seen, not read');
+  assert.equal(await badge.locator('.sr-only').textContent(), 'Sprache: Türkçe', 'the full name for screen readers');
+  assert.equal(await clerk.page.locator('#queue-panel .citizen-lang').count(), 1, 'German tickets show no language');
+  await shot(clerk.page, '34-console-citizen-language');
+  await assertAccessible(clerk.page, 'console queue with a Turkish citizen');
+  // the call panel says it too
+  await clerk.page.getByRole('button', { name: 'Abschließen' }).click();
+  await clerk.page.locator('#console-status', { hasText: 'Abgeschlossen.' }).waitFor({ timeout: 10000 });
+  await callNext().click();
+  await clerk.page.locator('#call-panel .citizen-lang', { hasText: 'TR' }).waitFor({ timeout: 15000 });
+  // the Turkish widget takes the call as the German one does (the next step finishes it)
+  await waitForMedia(second.page, second.name);
+  await waitForMedia(clerk.page, 'clerk');
+  assert.equal(stack.sql("SELECT lang FROM ticket WHERE name = 'Ayşe'"), 'tr');
 });
 
 step('finishing with nobody left: call next says nobody is waiting again; no page errors', async () => {

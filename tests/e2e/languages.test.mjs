@@ -98,6 +98,7 @@ for (const lang of CITIZEN_LANGUAGES) {
     const number = page.locator('.ticket-number');
     assert.match((await number.textContent()).trim(), /^KFZ-\d+$/);
     assert.equal(await number.getAttribute('dir'), 'ltr', 'the ticket number reads left to right');
+    assert.equal(stack.sql('SELECT lang FROM ticket ORDER BY id DESC LIMIT 1'), lang, 'the ticket keeps the language');
     await button(page, lang, 'wait.leave').click();
     await button(page, lang, 'wait.leaveYes').click();
     await until(async () => (await widgetView(page)) === 'offices', { what: 'back at the office list' });
@@ -117,6 +118,7 @@ for (const lang of CITIZEN_LANGUAGES) {
     const codeBox = page.locator('.booked .code bdi');
     code = (await codeBox.textContent()).trim();
     assert.match(code, /^[A-Z0-9-]{6,}$/);
+    assert.equal(stack.sql('SELECT lang FROM appointment ORDER BY id DESC LIMIT 1'), lang, 'the booking keeps the language');
     assert.equal(await codeBox.getAttribute('dir'), 'ltr', 'the code reads left to right');
     await button(page, lang, 'book.back').click();
     await page.locator('bb-offices').getByRole('button', { name: t('office.checkin'), exact: true }).click();

@@ -22,6 +22,8 @@ const COLUMNS = {
   'clerk.role': 'clerk_role',
   'clerk.auth': 'clerk_auth',
   'appointment.state': 'appointment_state',
+  'ticket.lang': 'citizen_lang',
+  'appointment.lang': 'citizen_lang',
 };
 
 let db, pg;

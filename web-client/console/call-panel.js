@@ -4,6 +4,7 @@ import { h, replace } from '../widget/dom.js';
 import { chatPanel } from '../widget/chat-panel.js';
 import { localized } from '../widget/format.js';
 import { LISTS } from '../widget/protocol.js';
+import { citizenLangBadge } from './citizen-lang.js';
 
 const RECONNECT_TEXT = {
   running: 'console.media.reconnecting', sent: 'console.media.reconnectSent', failed: 'console.media.reconnectFailed'
@@ -87,7 +88,8 @@ export function callPanel({ t, state, actions }) {
   function setHeading() {
     heading.textContent = t('console.inCall', { number: ticket.number || '…' });
     const parts = [ticket.name, ticket.concern].filter(Boolean);
-    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]));
+    const badge = citizenLangBadge(t, ticket.lang);
+    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]), badge ? [' ', badge] : null);
   }
   setHeading();
 

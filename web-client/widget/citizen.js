@@ -96,7 +96,8 @@ export class CitizenFlow {
     unlockAudio();
     this.devices = devices;
     await this.connect();
-    const body = { request: 'join', office };
+    // The citizen's language goes with the ticket: the clerk sees it in the queue.
+    const body = { request: 'join', office, lang: this.w.t.lang };
     if (name) body.name = name;
     if (concern) body.concern = concern;
     if (appointment) body.appointment = appointment;
@@ -164,7 +165,7 @@ export class CitizenFlow {
     for (;;) {
       try {
         await this.connect();
-        const { data } = await this.session.request({ request: 'join', office: this.saved.office, resume_token: this.saved.resume_token });
+        const { data } = await this.session.request({ request: 'join', office: this.saved.office, resume_token: this.saved.resume_token, lang: this.w.t.lang });
         this.backoff.reset();
         this.joined(this.saved.office, data, true);
         this.patch({ notice });

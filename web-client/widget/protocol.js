@@ -233,6 +233,14 @@ export const LISTS = Object.freeze({
     "cancelled",
     "no_show"
   ],
+  "citizen_lang": [
+    "de",
+    "en",
+    "tr",
+    "ar",
+    "uk",
+    "ru"
+  ],
   "consultation_state": [
     "calling",
     "started",
@@ -305,6 +313,10 @@ export const REQUESTS = Object.freeze({
       "permit": {
         "type": "text",
         "limit": "join_permit"
+      },
+      "lang": {
+        "type": "enum",
+        "list": "citizen_lang"
       }
     }
   },
@@ -514,6 +526,10 @@ export const REST_BODIES = Object.freeze({
       "resume_token": {
         "type": "text",
         "limit": "resume_token"
+      },
+      "lang": {
+        "type": "enum",
+        "list": "citizen_lang"
       }
     }
   },

@@ -182,7 +182,7 @@ static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
 		}
 		bb_join_args a = {.office = j->office, .prefix = j->prefix, .timezone = j->timezone,
 			.capacity = j->capacity, .priority = j->priority, .name = STR(req, "name"),
-			.concern = STR(req, "concern"), .instance = req->instance};
+			.concern = STR(req, "concern"), .lang = STR(req, "lang"), .instance = req->instance};
 		ticket = bb_ticket_join(req->app, &a, &token, err);
 	}
 	if (!ticket)

@@ -107,7 +107,7 @@ static void post_appointment(bb_http_req *req, bb_http_resp *resp)
 		.office = str_field(req->body, "office"), .start = str_field(req->body, "start"),
 		.name = str_field(req->body, "name"), .contact = str_field(req->body, "contact"),
 		.concern = str_field(req->body, "concern"),
-		.resume_token = str_field(req->body, "resume_token"),
+		.resume_token = str_field(req->body, "resume_token"), .lang = str_field(req->body, "lang"),
 	};
 	/* control characters and invalid UTF-8 were refused by the router (catalogue: invalid_text) */
 	if (b.name && blank(b.name)) {

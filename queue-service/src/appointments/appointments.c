@@ -54,7 +54,7 @@ static json_t *appointment_json(bb_app *app, const PGresult *r, const char *code
 	char date[11], time[6];
 	bb__appt_local_parts(tz, start, date, time);
 	g_autofree char *url = ics_url(code);
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}",
 		"code", code, "office", PQgetvalue(r, 0, BB__AC_OFFICE), "state", PQgetvalue(r, 0, BB__AC_STATE),
 		"start", bb_json_time(start), "end", bb_json_time(bb_db_int(r, 0, BB__AC_END)),
 		"local_date", date, "local_time", time, "timezone", o ? o->timezone : "UTC",
@@ -62,6 +62,7 @@ static json_t *appointment_json(bb_app *app, const PGresult *r, const char *code
 		"checkin_until", bb_json_time(start + bb_appointments_checkin_after(app, o)),
 		"name", bb_json_str_or_null(bb_db_str(r, 0, BB__AC_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, 0, BB__AC_CONCERN)),
+		"lang", bb_json_str_or_null(bb_db_str(r, 0, BB__AC_LANG)),
 		"ics_url", url);
 }
 
@@ -77,7 +78,7 @@ static const char *verdict_reason(bb_slot_verdict v)
 }
 
 typedef struct from_ticket {
-	char *id, *state, *name, *concern;
+	char *id, *state, *name, *concern, *lang;
 } from_ticket;
 
 static void from_ticket_clear(from_ticket *t)
@@ -86,6 +87,7 @@ static void from_ticket_clear(from_ticket *t)
 	g_free(t->state);
 	g_free(t->name);
 	g_free(t->concern);
+	g_free(t->lang);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(from_ticket, from_ticket_clear)
 
@@ -96,7 +98,7 @@ static gboolean load_from_ticket(bb_app *app, const char *office, const char *to
 {
 	g_autofree char *hash = bb_token_hash(token);
 	const char *p[] = {hash, office};
-	PGresult *r = bb__appt_exec(app, "SELECT id, state, name, concern FROM ticket WHERE resume_token_hash = $1 "
+	PGresult *r = bb__appt_exec(app, "SELECT id, state, name, concern, lang FROM ticket WHERE resume_token_hash = $1 "
 		"AND office_id = $2 AND arrived_at > now() - interval '1 day'", 2, p, err);
 	if (!r)
 		return FALSE;
@@ -109,6 +111,7 @@ static gboolean load_from_ticket(bb_app *app, const char *office, const char *to
 	t->state = g_strdup(PQgetvalue(r, 0, 1));
 	t->name = g_strdup(bb_db_str(r, 0, 2));
 	t->concern = g_strdup(bb_db_str(r, 0, 3));
+	t->lang = g_strdup(bb_db_str(r, 0, 4));
 	PQclear(r);
 	return TRUE;
 }
@@ -129,14 +132,14 @@ static void leave_waiting_room(bb_app *app, const from_ticket *t)
 /* One attempt with a fresh code. Returns the row (BB__APPT_COLS) or NULL: *full when the slot had no
  * room, *retry on a constraint error (a code collision: 2^-40 per existing code). */
 static PGresult *insert_booking(bb_app *app, const bb_office *o, const bb__appt_policy *pol, gint64 start,
-	const char *name, const char *contact, const char *concern, const char *ticket_id,
+	const char *name, const char *contact, const char *concern, const char *lang, const char *ticket_id,
 	const char *hash, gboolean *full, gboolean *retry, bb_err *err)
 {
 	g_autofree char *st = g_strdup_printf("%" G_GINT64_FORMAT, start);
 	g_autofree char *en = g_strdup_printf("%" G_GINT64_FORMAT, start + (gint64)pol->p.slot_min * 60);
 	g_autofree char *cap = g_strdup_printf("%d", pol->p.capacity);
 	g_autofree char *ret = g_strdup_printf("%d", app->cfg.appointment_retention_s);
-	const char *p[] = {o->id, st, cap, en, hash, name, contact, concern, ticket_id, ret};
+	const char *p[] = {o->id, st, cap, en, hash, name, contact, concern, ticket_id, ret, lang};
 	GError *e = NULL;
 	PGresult *r = bb_db_exec(app->db,
 		"WITH s AS (INSERT INTO appointment_slot AS s (office_id, start_at, capacity, booked) "
@@ -144,9 +147,9 @@ static PGresult *insert_booking(bb_app *app, const bb_office *o, const bb__appt_
 		"  ON CONFLICT (office_id, start_at) DO UPDATE SET booked = s.booked + 1, capacity = EXCLUDED.capacity "
 		"  WHERE s.booked < EXCLUDED.capacity RETURNING office_id, start_at), "
 		"a AS (INSERT INTO appointment (office_id, start_at, end_at, code_hash, name, contact, concern, "
-		"  from_ticket_id, erase_after) SELECT office_id, start_at, to_timestamp($4::bigint), $5, $6, $7, $8, "
-		"  $9::bigint, to_timestamp($4::bigint) + make_interval(secs => $10::int) FROM s RETURNING *) "
-		"SELECT " BB__APPT_COLS " FROM a", 10, p, &e);
+		"  from_ticket_id, erase_after, lang) SELECT office_id, start_at, to_timestamp($4::bigint), $5, $6, $7, $8, "
+		"  $9::bigint, to_timestamp($4::bigint) + make_interval(secs => $10::int), $11 FROM s RETURNING *) "
+		"SELECT " BB__APPT_COLS " FROM a", 11, p, &e);
 	if (!r) {
 		*retry = e && e->code == BB_DB_CONSTRAINT;
 		bb_err_from_db(err, e);
@@ -179,6 +182,7 @@ static json_t *book_with_policy(bb_app *app, const bb_office *o, const bb__appt_
 		return NULL;
 	const char *name = b->name ? b->name : t.name;
 	const char *concern = b->concern ? b->concern : t.concern;
+	const char *lang = b->lang ? b->lang : t.lang;
 	if (name == NULL || *name == '\0') {
 		bb_err_set(err, "bad_request", "name: required");
 		return NULL;
@@ -192,7 +196,7 @@ static json_t *book_with_policy(bb_app *app, const bb_office *o, const bb__appt_
 		g_autofree char *hash = bb_apptcode_hash(code);
 		gboolean retry = FALSE;
 		bb_err_clear(err);
-		r = insert_booking(app, o, pol, start, name, b->contact, concern, t.id, hash, &full, &retry, err);
+		r = insert_booking(app, o, pol, start, name, b->contact, concern, lang, t.id, hash, &full, &retry, err);
 		if (!r && !full && !retry)
 			break;
 	}

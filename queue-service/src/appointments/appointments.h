@@ -41,6 +41,7 @@ typedef struct bb_booking {
 	const char *contact;       /* validated e-mail or phone, or NULL */
 	const char *concern;       /* or NULL (then the ticket's concern, if any) */
 	const char *resume_token;  /* turn this waiting-room ticket into the appointment, or NULL */
+	const char *lang;          /* citizen_lang (checked by the router) or NULL (then the ticket's) */
 } bb_booking;
 
 /* Books; returns {"code","office","state","start","end","local_date","local_time","timezone",

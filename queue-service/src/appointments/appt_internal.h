@@ -35,9 +35,9 @@ gboolean bb__appt_policy_offers(const bb__appt_policy *pol);
 /* Columns every appointment query selects (alias a), in this order. */
 #define BB__APPT_COLS "a.id, a.office_id, a.state, extract(epoch FROM a.start_at)::bigint, " \
 	"extract(epoch FROM a.end_at)::bigint, a.name, a.concern, a.sequence, " \
-	"extract(epoch FROM a.created_at)::bigint, a.contact, a.ticket_id"
+	"extract(epoch FROM a.created_at)::bigint, a.contact, a.ticket_id, a.lang"
 enum { BB__AC_ID, BB__AC_OFFICE, BB__AC_STATE, BB__AC_START, BB__AC_END, BB__AC_NAME, BB__AC_CONCERN, BB__AC_SEQ, BB__AC_CREATED,
-	BB__AC_CONTACT, BB__AC_TICKET };
+	BB__AC_CONTACT, BB__AC_TICKET, BB__AC_LANG };
 
 
 gint64 bb__appt_now(void);

@@ -2,6 +2,7 @@
  * cancellation, reminder), handed to mailer.c. */
 #include "appointments/appt_internal.h"
 #include "appointments/appointments.h"
+#include "appointments/appt_texts.h"
 
 #include "base/jsonutil.h"
 #include "base/logging.h"
@@ -11,32 +12,36 @@
 
 #define REMINDERS_PER_RUN 20
 
+/* The office's name as the texts of this language show it: the English one in English, else the
+ * German one, which is its official name (as the widget shows it, web-client/widget/format.js). */
+static const char *office_name(const bb_office *o, const bb__appt_texts *tx)
+{
+	return tx->office_en && o->name_en && *o->name_en ? o->name_en : o->name_de;
+}
+
 /* A video appointment: the calendar entry says so in its title and location (nobody should set
  * off for the building) and links to the check-in page (checkin_url) with the code in the
  * fragment, which browsers never send to a server. code NULL (reminders: the code is stored only
- * hashed): the text points to the confirmation and the link carries no code. */
+ * hashed): the text points to the confirmation and the link carries no code. The texts are in
+ * the language of the booking (German when it has none). */
 char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code)
 {
 	bb_office *o = bb_office_get(app, PQgetvalue(r, 0, BB__AC_OFFICE));
 	if (!o)
 		return NULL;
+	const bb__appt_texts *tx = bb__appt_texts_for(bb_db_str(r, 0, BB__AC_LANG));
+	const char *office = office_name(o, tx);
 	g_autofree char *uid = g_strdup_printf("appointment-%s-%s@buergerbuero",
 		PQgetvalue(r, 0, BB__AC_ID), PQgetvalue(r, 0, BB__AC_CREATED));
-	g_autofree char *summary = g_strdup_printf("Video-Termin / Video appointment: %s", o->name_de);
-	g_autofree char *location = g_strdup_printf("Online (Video) – %s", o->name_de);
+	g_autofree char *summary = bb__appt_fill(tx->ics_summary, "office", office, NULL);
+	g_autofree char *location = bb__appt_fill(tx->ics_location, "office", office, NULL);
 	const char *page = app->cfg.checkin_url;
 	g_autofree char *url = !*page ? NULL : code ? g_strdup_printf("%s#checkin=%s", page, code) : g_strdup(page);
-	const char *shown = code ? code : "(siehe Bestätigung / see confirmation)";
-	int before = app->cfg.checkin_before_s / 60, after = app->cfg.checkin_after_s / 60;
+	g_autofree char *before = g_strdup_printf("%d", app->cfg.checkin_before_s / 60);
+	g_autofree char *after = g_strdup_printf("%d", app->cfg.checkin_after_s / 60);
 	g_autofree char *link = url ? g_strdup_printf(":\n%s", url) : g_strdup(".");
-	g_autofree char *desc = g_strdup_printf(
-		"Video-Termin bei %s: Das Gespräch findet per Video statt, Sie müssen nicht ins Amt kommen.\n"
-		"Bestätigungscode: %s\nDer Check-in im virtuellen Wartezimmer ist von %d Minuten vor "
-		"bis %d Minuten nach Beginn möglich%s\n\n"
-		"Video appointment with %s: the consultation is by video, there is no need to come to the office.\n"
-		"Confirmation code: %s\nCheck in to the virtual waiting room from %d minutes before until "
-		"%d minutes after the start%s",
-		o->name_de, shown, before, after, link, o->name_en, shown, before, after, link);
+	g_autofree char *desc = bb__appt_fill(tx->ics_description, "office", office,
+		"code", code ? code : tx->code_unknown, "before", before, "after", after, "link", link, NULL);
 	bb_ics_event ev = {
 		.uid = uid, .tzid = o->timezone, .start = bb_db_int(r, 0, BB__AC_START),
 		.end = bb_db_int(r, 0, BB__AC_END), .stamp = bb__appt_now(),
@@ -51,42 +56,29 @@ char *bb__appt_render_ics(bb_app *app, const PGresult *r, const char *code)
 	return ics;
 }
 
-/* The body of a mail of this kind (no greeting, no footer). NULL for an unknown kind. */
-static char *mail_body(bb_app *app, const bb_office *o, const char *kind, const char *date,
-	const char *time, const char *code)
+/* The subject and body templates of a mail kind; FALSE for an unknown kind. */
+static gboolean mail_templates(const bb__appt_texts *tx, const char *kind, const char **subject, const char **body)
 {
-	int before = app->cfg.checkin_before_s / 60, after = app->cfg.checkin_after_s / 60;
-	if (strcmp(kind, "confirm") == 0)
-		return g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr ist gebucht.\n"
-			"Bestätigungscode: %s\nCheck-in im virtuellen Wartezimmer: %d Minuten vorher bis %d "
-			"Minuten nach Beginn.\n\nYour appointment with %s on %s at %s is booked.\n"
-			"Confirmation code: %s\nCheck in to the virtual waiting room from %d minutes before "
-			"until %d minutes after the start.\n",
-			o->name_de, date, time, code, before, after, o->name_en, date, time, code, before, after);
-	if (strcmp(kind, "reminder") == 0)
-		return g_strdup_printf("Erinnerung an Ihren Termin bei %s am %s um %s Uhr. Bitte halten "
-			"Sie den Bestätigungscode aus der Terminbestätigung bereit.\n\nReminder of your "
-			"appointment with %s on %s at %s. Please have the confirmation code from your "
-			"confirmation mail at hand.\n", o->name_de, date, time, o->name_en, date, time);
-	if (strcmp(kind, "cancel") == 0)
-		return g_strdup_printf("Ihr Termin bei %s am %s um %s Uhr wurde storniert.\n\n"
-			"Your appointment with %s on %s at %s has been cancelled.\n",
-			o->name_de, date, time, o->name_en, date, time);
-	return NULL;
-}
-
-static char *mail_subject(const bb_office *o, const char *kind, const char *date, const char *time)
-{
-	const char *what = strcmp(kind, "confirm") == 0 ? "Terminbestätigung / Appointment confirmed"
-	                 : strcmp(kind, "reminder") == 0 ? "Erinnerung / Reminder"
-	                 : "Termin storniert / Appointment cancelled";
-	return g_strdup_printf("%s: %s, %s %s", what, o->name_de, date, time);
+	if (strcmp(kind, "confirm") == 0) {
+		*subject = tx->subject_confirm;
+		*body = tx->body_confirm;
+	} else if (strcmp(kind, "reminder") == 0) {
+		*subject = tx->subject_reminder;
+		*body = tx->body_reminder;
+	} else if (strcmp(kind, "cancel") == 0) {
+		*subject = tx->subject_cancel;
+		*body = tx->body_cancel;
+	} else {
+		return FALSE;
+	}
+	return TRUE;
 }
 
 /* Mail to the contact when it is an e-mail address and SMTP is configured. kind: "confirm",
  * "reminder" or "cancel". The reminder has no code: it is stored only hashed. The citizen's name
  * (To and greeting) and address (footer) appear as they typed them; the mailer sends to the
- * address's ASCII form. */
+ * address's ASCII form. Subject, text and .ics are in the language of the booking (German when
+ * it has none); the mailer marks the text UTF-8 and encodes the subject. */
 void bb__appt_send_mail(bb_app *app, const PGresult *r, const char *code, const char *kind)
 {
 	bb_mailer *mailer = app->appointments ? app->appointments->mailer : NULL;
@@ -95,19 +87,25 @@ void bb__appt_send_mail(bb_app *app, const PGresult *r, const char *code, const 
 	bb_office *o = bb_office_get(app, PQgetvalue(r, 0, BB__AC_OFFICE));
 	if (!bb_mailer_enabled(mailer) || !contact || !bb_appointment_contact_is_email(contact) || !o)
 		return;
+	const bb__appt_texts *tx = bb__appt_texts_for(bb_db_str(r, 0, BB__AC_LANG));
+	const char *subject_tmpl, *body_tmpl;
+	if (!mail_templates(tx, kind, &subject_tmpl, &body_tmpl))
+		return;
 	g_autoptr(GTimeZone) tz = g_time_zone_new_identifier(o->timezone);
 	if (!tz)
 		return;
 	char date[11], time[6];
 	bb__appt_local_parts(tz, bb_db_int(r, 0, BB__AC_START), date, time);
+	const char *office = office_name(o, tx);
+	g_autofree char *before = g_strdup_printf("%d", app->cfg.checkin_before_s / 60);
+	g_autofree char *after = g_strdup_printf("%d", app->cfg.checkin_after_s / 60);
 	g_autofree char *ics = bb__appt_render_ics(app, r, code);
-	g_autofree char *body = mail_body(app, o, kind, date, time, code);
-	if (!body)
-		return;
-	g_autofree char *subject = mail_subject(o, kind, date, time);
-	g_autofree char *greeting = name ? g_strdup_printf("Guten Tag / Hello %s,\n\n", name) : g_strdup("");
-	g_autofree char *text = g_strdup_printf("%s%s\n-- \nDiese Nachricht ging an / This message was sent to: %s\n",
-		greeting, body, contact);
+	g_autofree char *body = bb__appt_fill(body_tmpl, "office", office, "date", date, "time", time,
+		"code", code ? code : tx->code_unknown, "before", before, "after", after, NULL);
+	g_autofree char *subject = bb__appt_fill(subject_tmpl, "office", office, "date", date, "time", time, NULL);
+	g_autofree char *greeting = name ? bb__appt_fill(tx->greeting, "name", name, NULL) : g_strdup("");
+	g_autofree char *footer = bb__appt_fill(tx->footer, "contact", contact, NULL);
+	g_autofree char *text = g_strdup_printf("%s%s\n-- \n%s", greeting, body, footer);
 	bb_mail mail = { .to = contact, .to_name = name, .subject = subject, .text = text, .ics = ics,
 		.ics_method = strcmp(kind, "cancel") == 0 ? "CANCEL" : "PUBLISH" };
 	bb_mailer_send(mailer, &mail);

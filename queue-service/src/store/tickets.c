@@ -9,7 +9,7 @@
 
 json_t *bb_ticket_json(const PGresult *r, int row, int position)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:n}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n}",
 		"id", (json_int_t)bb_db_int(r, row, BB_TCOL_ID),
 		"number", PQgetvalue(r, row, BB_TCOL_NUMBER),
 		"office", PQgetvalue(r, row, BB_TCOL_OFFICE),
@@ -20,6 +20,7 @@ json_t *bb_ticket_json(const PGresult *r, int row, int position)
 		"waited_s", (json_int_t)bb_db_int(r, row, BB_TCOL_WAITED),
 		"name", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_CONCERN)),
+		"lang", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_LANG)),
 		"appointment");
 }
 
@@ -276,17 +277,18 @@ static PGresult *join_in_tx(bb_app *app, const bb_join_args *a, const char *hash
 	g_autofree char *prio = g_strdup_printf("%d", a->priority);
 	g_autofree char *ret = g_strdup_printf("%d", app->cfg.retention_s);
 	g_autofree char *cap = g_strdup_printf("%d", a->capacity);
-	const char *p3[] = {a->office, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, a->timezone, cap};
+	const char *p3[] = {a->office, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, a->timezone,
+		cap, a->lang};
 	PGresult *r = bb_app_exec(app, "WITH ins AS (INSERT INTO ticket (office_id, issued_office_id, day, seq, number, name, "
-		"concern, resume_token_hash, priority, attached_instance, erase_after) "
+		"concern, resume_token_hash, priority, attached_instance, erase_after, lang) "
 		"SELECT $1, $1, $2::date, $3::int, $4, $5, $6, $7, $8::int, $9, "
 		"CASE WHEN $10::int > 0 THEN now() + make_interval(secs => $10::int) "
-		"ELSE (date_trunc('day', now() AT TIME ZONE $11) + interval '1 day') AT TIME ZONE $11 END "
+		"ELSE (date_trunc('day', now() AT TIME ZONE $11) + interval '1 day') AT TIME ZONE $11 END, $13 "
 		/* checked-in appointment holders (priority > 0) have a reserved place: no capacity check */
 		"WHERE ($8::int > 0 OR (SELECT count(*) FROM ticket WHERE office_id = $1 AND state = 'waiting') < $12::int) RETURNING *) "
 		"SELECT " BB_TICKET_COLS ", (SELECT count(*) FROM ticket w WHERE w.office_id = t.office_id AND w.state = 'waiting' "
 		"AND (w.priority > t.priority OR (w.priority = t.priority AND (w.arrived_at, w.id) < (t.arrived_at, t.id)))) "
-		"FROM ins t", 12, p3, err);
+		"FROM ins t", 13, p3, err);
 	if (r && PQntuples(r) == 0) {
 		PQclear(r);
 		/* The caller adds the free appointment slots (office cache: lws thread only). */
@@ -307,7 +309,7 @@ json_t *bb_ticket_join(bb_app *app, const bb_join_args *a, char **token, bb_err 
 	g_autofree char *tok = bb_token_new();
 	g_autofree char *hash = bb_token_hash(tok);
 	PGresult *t = join_in_tx(app, a, hash, err);
-	json_t *ticket = t ? bb_ticket_json(t, 0, (int)bb_db_int(t, 0, BB_TCOL_WAITED + 1)) : NULL;
+	json_t *ticket = t ? bb_ticket_json(t, 0, (int)bb_db_int(t, 0, BB_TCOL_N)) : NULL;
 	if (!ticket || !bb_db_commit(db, &e)) {
 		if (e)
 			bb_err_from_db(err, e);

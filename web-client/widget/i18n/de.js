@@ -337,6 +337,7 @@ export default {
   'console.callNext': 'Nächste Person aufrufen',
   'console.callSelected': 'Ausgewählte Person aufrufen',
   'console.select': '{number} auswählen',
+  'console.citizenLang': 'Sprache: {name}',
   'console.calling': '{number} wird aufgerufen …',
   'console.err.conflict': 'Diese Person hat gerade jemand anderes aufgerufen.',
   'console.err.not_found': 'Diese Wartenummer gibt es nicht mehr.',

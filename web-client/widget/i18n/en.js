@@ -315,6 +315,7 @@ export default {
   'console.callNext': 'Call the next person',
   'console.callSelected': 'Call the selected person',
   'console.select': 'Select {number}',
+  'console.citizenLang': 'Language: {name}',
   'console.calling': 'Calling {number} …',
   'console.err.conflict': 'Someone else has just called this person.',
   'console.err.not_found': 'This ticket no longer exists.',

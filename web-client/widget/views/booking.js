@@ -98,7 +98,8 @@ export function bookingView(w, params) {
     if (!name.value() && !params.resumeToken) { name.refuse(t('book.needName')); return; }
     if (!checkAll([name, contact, concern])) return;
     submitBtn.disabled = true;
-    const req = { office: params.office, start: chosen.value };
+    // The language of the widget now: the confirmation, the reminder and the .ics use it.
+    const req = { office: params.office, start: chosen.value, lang: w.t.lang };
     if (name.value()) req.name = name.value();
     if (params.resumeToken) req.resume_token = params.resumeToken;
     if (contact.value()) req.contact = contact.value();
