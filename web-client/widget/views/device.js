@@ -122,7 +122,8 @@ export function deviceView(w, params) {
       const chosen = current || (stream && stream.getTracks().find((x) => x.kind === kind)?.getSettings().deviceId) || '';
       // device names are the browser's (mostly Latin): their own direction, also in Arabic
       replace(select, devices.map((d, i) => h('option', { value: d.deviceId, selected: d.deviceId === chosen, dir: 'auto' }, d.label || `${i + 1}`)));
-      select.disabled = devices.length === 0;
+      // before the browser allows access the devices have no ids and names: nothing to choose yet
+      select.disabled = devices.length === 0 || devices.every((d) => !d.deviceId);
     };
     fill(cam, cameras, cam.value, 'video');
     fill(mic, microphones, mic.value, 'audio');
