@@ -8,9 +8,9 @@ import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startStack } from './helpers/stack.mjs';
-import { CHROMIUM_ARGS } from './helpers/browser.mjs';
+import { CHROMIUM_ARGS, launchParty } from './helpers/browser.mjs';
 import { clerkOnline, waitOffice } from '../lib/queue.mjs';
-import { step, watchParties, shot, assertAccessible, until, widgetUrl, focused } from './helpers/flows.mjs';
+import { step, watchParties, shot, assertAccessible, until, widgetUrl, focused, clerkLogin } from './helpers/flows.mjs';
 import { translator, CITIZEN_LANGUAGES } from '../../web-client/widget/i18n/index.js';
 
 let stack;
@@ -207,4 +207,33 @@ step('a busy device (NotReadableError) in Firefox gets its own steps', async () 
   assert.deepEqual(steps, t('device.help.busy').split('\n'));
   await assertAccessible(page, 'device busy (de)');
   await party.browser.close();
+});
+
+step('the call uses the camera and the speaker chosen in the device check', async () => {
+  const { page } = citizen;
+  const t = await openDeviceCheck(page, 'de');
+  await root(page).getByText(t('device.ok')).waitFor({ timeout: 15000 });
+  const cameras = await options(page, t('device.camera'));
+  const speakers = await options(page, t('device.speaker'));
+  const camera = cameras[cameras.length - 1].value;
+  assert.ok(speakers.length >= 1 && speakers.every((s) => s.value), `fake speakers: ${JSON.stringify(speakers)}`);
+  const speaker = speakers[speakers.length - 1].value;
+  await root(page).getByLabel(t('device.camera'), { exact: true }).selectOption(camera);
+  await root(page).getByLabel(t('device.speaker'), { exact: true }).selectOption(speaker);
+  await until(async () => (await previewDevices(page))?.video === camera, { what: 'preview with the chosen camera' });
+  await root(page).getByRole('button', { name: t('device.enter'), exact: true }).click();
+  await root(page).locator('.ticket-number', { hasText: /-/ }).waitFor({ timeout: 20000 });
+
+  const clerk = await launchParty(stack.dir, 'clerk', [40, 70, 210], { width: 1280 });
+  browsers.push(clerk.browser);
+  watchParties(clerk);
+  await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
+  await clerk.page.getByRole('button', { name: 'Nächste Person aufrufen' }).click();
+  await root(page).getByRole('heading', { name: /^Gespräch mit / }).waitFor({ timeout: 20000 });
+  const used = await until(() => inShadow(page, `
+    const self = r.querySelector('video.self').srcObject, audio = r.querySelector('.stage audio');
+    const v = self && self.getVideoTracks()[0];
+    return v && audio.srcObject ? { camera: v.getSettings().deviceId, sink: audio.sinkId } : null;`), { what: 'call media' });
+  assert.equal(used.camera, camera, 'the call sends the chosen camera');
+  assert.equal(used.sink, speaker, 'the clerk is heard on the chosen speaker');
 });
