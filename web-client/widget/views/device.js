@@ -79,6 +79,8 @@ export function deviceView(w, params) {
   async function start({ again = false } = {}) {
     release();
     replace(help);
+    help.removeAttribute('role');
+    help.removeAttribute('aria-labelledby');
     if (!again) problem.textContent = '';
     retry.hidden = true;
     status.textContent = t('device.asking');
