@@ -230,10 +230,15 @@ step('the call uses the camera and the speaker chosen in the device check', asyn
   await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
   await clerk.page.getByRole('button', { name: 'Nächste Person aufrufen' }).click();
   await root(page).getByRole('heading', { name: /^Gespräch mit / }).waitFor({ timeout: 20000 });
-  const used = await until(() => inShadow(page, `
-    const self = r.querySelector('video.self').srcObject, audio = r.querySelector('.stage audio');
+  // the camera: the local stream the call opened (before the media flows)
+  const sent = await until(() => inShadow(page, `
+    const self = r.querySelector('video.self').srcObject;
     const v = self && self.getVideoTracks()[0];
-    return v && audio.srcObject ? { camera: v.getSettings().deviceId, sink: audio.sinkId } : null;`), { what: 'call media' });
-  assert.equal(used.camera, camera, 'the call sends the chosen camera');
+    return v ? v.getSettings().deviceId : null;`), { what: 'the call\'s own camera' });
+  assert.equal(sent, camera, 'the call sends the chosen camera');
+  // the speaker: set on the remote <audio> when the clerk's stream arrives (slow on a busy machine)
+  const used = await until(() => inShadow(page, `
+    const audio = r.querySelector('.stage audio');
+    return audio && audio.srcObject && audio.sinkId ? { sink: audio.sinkId } : null;`), { timeout: 45000, what: 'the clerk\'s sound on a speaker' });
   assert.equal(used.sink, speaker, 'the clerk is heard on the chosen speaker');
 });
