@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import { chatPanel } from '../chat-panel.js';
 import { sampleQuality } from '../quality.js';
+import { useSpeaker } from '../media.js';
 
 export function callView(w, params) {
   const t = w.t;
@@ -66,6 +67,8 @@ export function callView(w, params) {
     if (d.remoteStream) {
       if (remoteVideo.srcObject !== d.remoteStream) remoteVideo.srcObject = d.remoteStream;
       if (remoteAudio.srcObject !== d.remoteStream) remoteAudio.srcObject = d.remoteStream;
+      // the speaker chosen in the device check (where the browser lets a page choose)
+      useSpeaker(remoteAudio, w.flow.devices && w.flow.devices.speakerId);
       remoteVideo.play().catch(() => {});
       remoteAudio.play().catch(() => {});
     }
