@@ -6,35 +6,24 @@
 // clerk uses "Gespräch beenden" and finishes.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from './helpers/stack.mjs';
-import { launchParty } from './helpers/browser.mjs';
+import { startFaultParties, stopFaultParties, ownNotice, citizenStalled } from './helpers/fault-parties.mjs';
 import { inboundStats } from './helpers/media-stats.mjs';
 import { janusTraffic } from './helpers/janus-traffic.mjs';
-import { cut, janusMediaPort, requireNetcutTools } from './helpers/netcut.mjs';
+import { cut, janusMediaPort } from './helpers/netcut.mjs';
 import {
-  step, watchParties, shot, assertAccessible, until, focused, tabTo, widgetUrl, clerkLogin, waitForMedia
+  step, shot, assertAccessible, until, focused, tabTo, widgetUrl, clerkLogin, waitForMedia
 } from './helpers/flows.mjs';
 
-const BLUE = [40, 70, 210];
-const RED = [210, 40, 40];
 let stack, clerk, citizen, restore = null;
 
 before(async () => {
-  requireNetcutTools();
-  stack = await startStack({ name: 'dead-media', pluginSettings: 'media_timeout_s = 2' });
-  clerk = await launchParty(stack.dir, 'clerk', BLUE, { width: 1280 });
-  citizen = await launchParty(stack.dir, 'citizen', RED);
-  watchParties(clerk, citizen);
+  ({ stack, clerk, citizen } = await startFaultParties('dead-media'));
 });
 
 after(async () => {
-  if (restore) restore();
-  for (const p of [clerk, citizen]) if (p) await p.browser.close().catch(() => {});
-  if (stack) await stack.stop();
+  await stopFaultParties({ stack, clerk, citizen, restore });
 });
 
-const citizenStalled = /^Die Verbindung zu Ihrem Gegenüber ist unterbrochen: Von KFZ-\d+ kommen kein Bild und kein Ton an\./;
-const ownNotice = 'Ihre Verbindung ist unterbrochen. Bitte bleiben Sie auf dieser Seite – wir versuchen es weiter.';
 const widgetNotice = () => citizen.page.locator('bb-offices .media-notice');
 const consoleNotice = () => clerk.page.locator('#media-notice');
 

@@ -10,40 +10,28 @@
 //   again (nothing half-built is left), finishes, and no ticket is left `in_consultation`.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from './helpers/stack.mjs';
-import { launchParty } from './helpers/browser.mjs';
+import { startFaultParties, stopFaultParties, BLUE, RED, ownNotice, citizenStalled } from './helpers/fault-parties.mjs';
 import { inboundStats, videoColour } from './helpers/media-stats.mjs';
 import { janusTraffic } from './helpers/janus-traffic.mjs';
-import { cut, janusMediaPort, signallingPorts, requireNetcutTools } from './helpers/netcut.mjs';
+import { cut, janusMediaPort, signallingPorts } from './helpers/netcut.mjs';
 import {
-  step, watchParties, shot, assertAccessible, until, widgetUrl, clerkLogin, waitForMedia, near, widgetView
+  step, shot, assertAccessible, until, widgetUrl, clerkLogin, waitForMedia, near, widgetView
 } from './helpers/flows.mjs';
 
-const BLUE = [40, 70, 210];
-const RED = [210, 40, 40];
 // generous: a notice comes ~2–5 s after a cut, the widget gives up ~30 s after it (ice-recovery.js)
 const SHOWN_MS = 20000;
 const GIVE_UP_MS = 90000;
 let stack, clerk, citizen, restore = null;
 
 before(async () => {
-  requireNetcutTools();
-  // the plugin reports a side without packets after 2 s (default 10 s), so a short drop shows
-  stack = await startStack({ name: 'network-drop', pluginSettings: 'media_timeout_s = 2' });
-  clerk = await launchParty(stack.dir, 'clerk', BLUE, { width: 1280 });
-  citizen = await launchParty(stack.dir, 'citizen', RED);
-  watchParties(clerk, citizen);
+  ({ stack, clerk, citizen } = await startFaultParties('network-drop'));
 });
 
 after(async () => {
-  if (restore) restore();
-  for (const p of [clerk, citizen]) if (p) await p.browser.close().catch(() => {});
-  if (stack) await stack.stop();
+  await stopFaultParties({ stack, clerk, citizen, restore });
 });
 
-const ownNotice = 'Ihre Verbindung ist unterbrochen. Bitte bleiben Sie auf dieser Seite – wir versuchen es weiter.';
 const peerNotice = 'Die Verbindung zu Ihrem Gegenüber ist unterbrochen. Bitte bleiben Sie im Gespräch – Bild und Ton kommen zurück, sobald die Verbindung wieder steht.';
-const citizenStalled = /^Die Verbindung zu Ihrem Gegenüber ist unterbrochen: Von KFZ-\d+ kommen kein Bild und kein Ton an\./;
 const clerkOwn = 'Ihre Verbindung ist unterbrochen: Ihr Bild und Ihr Ton kommen nicht an. Wir versuchen es weiter.';
 const widgetNotice = (page) => page.locator('bb-offices .media-notice');
 const consoleNotice = (page) => page.locator('#media-notice');

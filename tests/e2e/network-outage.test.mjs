@@ -14,38 +14,27 @@
 // No ticket is left in consultation.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from './helpers/stack.mjs';
-import { launchParty } from './helpers/browser.mjs';
+import { startFaultParties, stopFaultParties, ownNotice, citizenStalled } from './helpers/fault-parties.mjs';
 import { inboundStats } from './helpers/media-stats.mjs';
 import { janusTraffic } from './helpers/janus-traffic.mjs';
-import { cut, janusMediaPort, signallingPorts, requireNetcutTools } from './helpers/netcut.mjs';
+import { cut, janusMediaPort, signallingPorts } from './helpers/netcut.mjs';
 import {
-  step, watchParties, shot, assertAccessible, until, widgetUrl, clerkLogin, waitForMedia, widgetView
+  step, shot, assertAccessible, until, widgetUrl, clerkLogin, waitForMedia, widgetView
 } from './helpers/flows.mjs';
 
-const BLUE = [40, 70, 210];
-const RED = [210, 40, 40];
 // generous: a notice comes ~2–5 s after the cut, the widget gives up ~30 s after it (ice-recovery.js)
 const SHOWN_MS = 20000;
 const GIVE_UP_MS = 90000;
 let stack, clerk, citizen, restore = null, number = '';
 
 before(async () => {
-  requireNetcutTools();
-  stack = await startStack({ name: 'network-outage', pluginSettings: 'media_timeout_s = 2' });
-  clerk = await launchParty(stack.dir, 'clerk', BLUE, { width: 1280 });
-  citizen = await launchParty(stack.dir, 'citizen', RED);
-  watchParties(clerk, citizen);
+  ({ stack, clerk, citizen } = await startFaultParties('network-outage'));
 });
 
 after(async () => {
-  if (restore) restore();
-  for (const p of [clerk, citizen]) if (p) await p.browser.close().catch(() => {});
-  if (stack) await stack.stop();
+  await stopFaultParties({ stack, clerk, citizen, restore });
 });
 
-const citizenStalled = /^Die Verbindung zu Ihrem Gegenüber ist unterbrochen: Von KFZ-\d+ kommen kein Bild und kein Ton an\./;
-const ownNotice = 'Ihre Verbindung ist unterbrochen. Bitte bleiben Sie auf dieser Seite – wir versuchen es weiter.';
 const callNext = () => clerk.page.getByRole('button', { name: 'Nächste Person aufrufen' });
 
 async function frames(page) {
