@@ -58,18 +58,26 @@ void bb_internal_broadcast(bb_app *app, json_t *ev)
 	g_free(s);
 }
 
-/* bb_positions_out: one `positions` event on a plugin connection. */
-static void send_positions(bb_app *app, gpointer conn, const char *text)
+/* bb_positions_out: one `positions` event on the connection that hears the instance's events
+ * (the one broadcast picks: the first authenticated one in the list). */
+static void send_positions(bb_app *app, const char *instance, const char *text)
 {
-	bb_conn_send(&((bb_iconn *)conn)->conn, text);
-	app->metrics.ws_messages_out++;
+	for (GList *l = app->internal_conns; l; l = l->next) {
+		bb_iconn *ic = l->data;
+		if (ic->hello && ic->instance && strcmp(ic->instance, instance) == 0) {
+			bb_conn_send(&ic->conn, text);
+			app->metrics.ws_messages_out++;
+			return;
+		}
+	}
 }
 
 /* Subscriber: a recomputed office's queue head goes to every plugin connection, and each node
- * hears the changed positions of its own citizens (api/positions.h); without a connection the
- * queries are saved. FALSE when the database failed. */
+ * hears the changed positions of its own citizens (api/positions.h, on its worker); without a
+ * connection the queries are saved. FALSE when the database failed. */
 static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
 {
+	(void)now;
 	if (!app->internal_conns)
 		return TRUE;
 	GError *e = NULL;
@@ -79,22 +87,17 @@ static gboolean on_office_changed(bb_app *app, bb_office *o, gint64 now)
 		return FALSE;
 	}
 	bb_internal_broadcast(app, ev);
-	/* the connection that hears events for each authenticated instance, as broadcast picks it */
-	GArray *targets = g_array_new(FALSE, FALSE, sizeof(bb_positions_target));
+	GPtrArray *instances = g_ptr_array_new();
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (GList *l = app->internal_conns; l; l = l->next) {
 		bb_iconn *ic = l->data;
-		if (!ic->hello || !ic->instance || !g_hash_table_add(seen, ic->instance))
-			continue;
-		bb_positions_target t = {.instance = ic->instance, .conn = ic};
-		g_array_append_val(targets, t);
+		if (ic->hello && ic->instance && g_hash_table_add(seen, ic->instance))
+			g_ptr_array_add(instances, ic->instance);
 	}
-	gboolean ok = bb_positions_send(app, o, (bb_positions_target *)(void *)targets->data, (int)targets->len,
-		send_positions, &e);
+	bb_positions_send(app, o, (const char *const *)instances->pdata, (int)instances->len, send_positions);
 	g_hash_table_destroy(seen);
-	g_array_free(targets, TRUE);
-	g_clear_error(&e);
-	return ok;
+	g_ptr_array_free(instances, TRUE);
+	return TRUE;
 }
 
 /* Subscriber: events of every service instance go to every plugin connection. */

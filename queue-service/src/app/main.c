@@ -102,6 +102,8 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 		if (cfg->db_pool_size > 1)
 			app.pool = bb_pool_new("bb-db", cfg->db_pool_size, 0, 0, cfg->database_url, cfg->db_timeout_ms,
 				bb_server_wake, srv);
+		bb_positions_init(&app, cfg->db_pool_size > 1 ? cfg->database_url : NULL, cfg->db_timeout_ms,
+			bb_server_wake, srv);
 		bb_login_init(&app, cfg->login_hash_threads, (guint)cfg->login_hash_queue, bb_server_wake, srv);
 		bb_info("main", "started version=%s offices=%u", BB_SERVICE_VERSION, app.office_list->len);
 		bb_server_run(srv);
@@ -111,10 +113,10 @@ static int cmd_serve(const bb_cfg *cfg, int argc, char **argv)
 	/* Workers finish what they run, their effects are applied; then the loop may go away. */
 	g_clear_pointer(&app.pool, bb_pool_free);
 	bb_login_free(&app);   /* logins in flight are answered while the connections exist */
+	bb_positions_free(&app);
 	signal_server = NULL;
 	bb_server_stop(srv);
 	bb_notify_free(&app);
-	bb_positions_free(&app);
 	bb_offices_free(&app);
 	bb_clerks_free(&app);
 	bb_appointments_free(&app);

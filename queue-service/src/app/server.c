@@ -9,6 +9,7 @@
 #include "api/http_guard.h"
 #include "api/internal.h"
 #include "api/live.h"
+#include "api/positions.h"
 #include "api/security_headers.h"
 #include "app/janitor.h"
 
@@ -58,8 +59,8 @@ static const struct lws_protocols internal_protocols[] = {
 
 /* lws_cancel_service() (bb_server_wake(), a worker finished a job) reaches the loop as
  * EVENT_WAIT_CANCELLED in every protocol's callback; the internal protocol's completes the
- * finished jobs of both pools (database, login hashes; idempotent), everything else goes to the
- * internal API. */
+ * finished jobs of the pools (database, login hashes, positions; idempotent), everything else
+ * goes to the internal API. */
 static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	void *in, size_t len)
 {
@@ -67,6 +68,7 @@ static int internal_protocol_callback(struct lws *wsi, enum lws_callback_reasons
 		bb_app *app = lws_context_user(lws_get_context(wsi));
 		bb_pool_dispatch(app->pool);
 		bb_login_dispatch(app);
+		bb_positions_dispatch(app);
 		return 0;
 	}
 	return bb_internal_callback(wsi, reason, user, in, len);
@@ -115,6 +117,7 @@ static void on_flush(lws_sorted_usec_list_t *sul)
 	 * backstop so that a missed wake-up costs at most one flush period. */
 	bb_pool_dispatch(srv->app->pool);
 	bb_login_dispatch(srv->app);
+	bb_positions_dispatch(srv->app);
 	srv->last_flush_us = g_get_monotonic_time();
 	bb_notify_flush(srv->app);
 	lws_sul_schedule(srv->lws, 0, &srv->sul_flush, on_flush, FLUSH_MS * LWS_US_PER_MS);

@@ -37,13 +37,14 @@ static int round_up_minute(double s)
 	return (int)(ceil(s / 60.0) * 60.0);
 }
 
-bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double clerks)
+/* Why a basis: the trimmed mean and spread depend only on the office, while a queue of 10,000
+ * asks for 10,000 positions after every change; sorting the sample once per office instead of
+ * once per position keeps that step cheap. */
+bb_estimate_basis bb_estimate_prepare(const int *durations_s, int n, double clerks)
 {
-	bb_estimate unknown = { FALSE, 0, 0 };
-	if (durations_s == NULL || n <= 0 || position < 0 || position > MAX_POSITION
-	    || !(clerks > 0.0) || !isfinite(clerks))
-		return unknown;
-
+	bb_estimate_basis b = { FALSE, 0.0, 0.0, 0.0 };
+	if (durations_s == NULL || n <= 0 || !(clerks > 0.0) || !isfinite(clerks))
+		return b;
 	int sample[WINDOW];
 	int k = 0;
 	for (int i = 0; i < n && k < WINDOW; i++) {
@@ -51,12 +52,10 @@ bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double
 			sample[k++] = durations_s[i];
 	}
 	if (k < BB_ESTIMATE_MIN_SAMPLES)
-		return unknown;
-
+		return b;
 	qsort(sample, (size_t)k, sizeof sample[0], cmp_int);
 	int cut = (int)(k * TRIM);
 	int lo = cut, hi = k - cut;    /* keep sample[lo .. hi-1] */
-
 	double sum = 0.0;
 	for (int i = lo; i < hi; i++)
 		sum += sample[i];
@@ -64,11 +63,21 @@ bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double
 	double var = 0.0;
 	for (int i = lo; i < hi; i++)
 		var += (sample[i] - mean) * (sample[i] - mean);
-	double sd = hi - lo > 1 ? sqrt(var / (hi - lo - 1)) : 0.0;
+	b.known = TRUE;
+	b.mean = mean;
+	b.sd = hi - lo > 1 ? sqrt(var / (hi - lo - 1)) : 0.0;
+	b.clerks = clerks;
+	return b;
+}
 
+bb_estimate bb_estimate_at(const bb_estimate_basis *b, int position)
+{
+	bb_estimate unknown = { FALSE, 0, 0 };
+	if (!b->known || position < 0 || position > MAX_POSITION)
+		return unknown;
 	double served_before = position + 1.0;
-	double centre = served_before * mean / clerks;
-	double half = SPREAD_Z * sqrt(served_before) * sd / clerks;
+	double centre = served_before * b->mean / b->clerks;
+	double half = SPREAD_Z * sqrt(served_before) * b->sd / b->clerks;
 	half = MAX(half, MIN_REL_HALF_WIDTH * centre);
 
 	double low = CLAMP(centre - half, 0.0, (double)MAX_ESTIMATE_S);
@@ -77,4 +86,10 @@ bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double
 	if (e.max_s < e.min_s + 60)
 		e.max_s = e.min_s + 60;
 	return e;
+}
+
+bb_estimate bb_estimate_wait(const int *durations_s, int n, int position, double clerks)
+{
+	bb_estimate_basis b = bb_estimate_prepare(durations_s, n, clerks);
+	return bb_estimate_at(&b, position);
 }

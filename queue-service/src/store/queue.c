@@ -81,10 +81,10 @@ json_t *bb_office_queue_page(bb_app *app, bb_office *o, int offset, GError **err
 	return json_pack("{s:s, s:i, s:i, s:o}", "office", o->id, "offset", offset, "total", total, "tickets", tickets);
 }
 
-PGresult *bb_office_waiting_order(bb_app *app, bb_office *o, GError **error)
+PGresult *bb_office_waiting_order(bb_db *db, const char *office_id, GError **error)
 {
-	const char *p[] = {o->id};
-	return bb_db_exec(app->db, "SELECT t.id, t.attached_instance, t.detached_at IS NOT NULL FROM ticket t "
+	const char *p[] = {office_id};
+	return bb_db_exec(db, "SELECT t.id, t.attached_instance, t.detached_at IS NOT NULL FROM ticket t "
 		"WHERE t.office_id = $1 AND t.state = 'waiting' ORDER BY t.priority DESC, t.arrived_at, t.id",
 		1, p, error);
 }

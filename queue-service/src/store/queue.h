@@ -16,7 +16,8 @@ json_t *bb_office_queue_json(bb_app *app, bb_office *o, GError **error);
  * {"office", "offset", "total", "tickets"}. Loop only. NULL on database failure. */
 json_t *bb_office_queue_page(bb_app *app, bb_office *o, int offset, GError **error);
 /* The waiting tickets in queue order, one row each: id, attached_instance, detached (t/f); a
- * ticket's position is its row index. Loop only. NULL on database failure. */
-PGresult *bb_office_waiting_order(bb_app *app, bb_office *o, GError **error);
+ * ticket's position is its row index. On any thread with its own connection db (the positions
+ * worker). NULL on database failure. */
+PGresult *bb_office_waiting_order(bb_db *db, const char *office_id, GError **error);
 
 #endif
