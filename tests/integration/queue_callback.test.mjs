@@ -61,7 +61,7 @@ async function waitSql(q, want, timeoutMs = 15000) {
 }
 
 const linkToken = (mail) => {
-  const m = new RegExp(`${PAGE.replace(/[.?]/g, '\\$&')}\\?resume=([0-9a-f]{64})`).exec(mail.text);
+  const m = new RegExp(`${PAGE.replace(/[.?]/g, '\\$&')}\\?office=kfz&resume=([0-9a-f]{64})`).exec(mail.text);
   assert.ok(m, `the mail links to the page with a resume token: ${mail.text}`);
   return m[1];
 };

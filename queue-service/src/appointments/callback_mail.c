@@ -99,7 +99,9 @@ static void send_one(bb_app *app, const PGresult *r, int i, gboolean turn)
 	const char *office = !o ? PQgetvalue(r, i, C_OFFICE) : atx->office_en && o->name_en && *o->name_en ? o->name_en : o->name_de;
 	g_autofree char *token = link_token(app, PQgetvalue(r, i, C_ID), PQgetvalue(r, i, C_CHANGES));
 	const char *page = app->cfg.checkin_url;
-	g_autofree char *link = g_strdup_printf("%s%sresume=%s", page, strchr(page, '?') ? "&" : "?", token);
+	/* the office too: the widget's `join` names one (the service resumes by the token alone) */
+	g_autofree char *link = g_strdup_printf("%s%soffice=%s&resume=%s", page, strchr(page, '?') ? "&" : "?",
+		PQgetvalue(r, i, C_OFFICE), token);
 	g_autofree char *minutes = g_strdup_printf("%d", (app->cfg.callback_hold_s + 59) / 60);
 	const char *number = PQgetvalue(r, i, C_NUMBER);
 	g_autofree char *subject = bb__appt_fill(turn ? tx->subject_turn : tx->subject_almost, "number", number,

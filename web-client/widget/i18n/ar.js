@@ -306,5 +306,21 @@ export default {
   'appt.booked': 'محجوز',
   'appt.checked_in': 'تم تسجيل الحضور',
   'appt.no_show': 'عدم حضور',
-  'appt.cancelled': 'ملغى'
+  'appt.cancelled': 'ملغى',
+
+  // callback by e-mail and "5 more minutes" (views/callback.js)
+  'callback.title': 'أبلغني عبر البريد الإلكتروني',
+  'callback.email': 'عنوان بريدك الإلكتروني',
+  'callback.note': 'سنكتب إليك عندما تصل إلى المركز {place}، مع رابط للعودة إلى غرفة الانتظار. يمكنك بعدها إغلاق هذه الصفحة. نستخدم العنوان لرقم الانتظار هذا فقط ونحذفه معه.',
+  'callback.submit': 'أبلغني',
+  'callback.needEmail': 'يُرجى إدخال عنوان بريدك الإلكتروني.',
+  'callback.badEmail': 'لا يمكننا الكتابة إلى هذا العنوان. يُرجى التحقق منه.',
+  'callback.set': 'سنكتب إلى {email} عندما تصل إلى المركز {place}. يمكنك إغلاق هذه الصفحة الآن.',
+  'callback.snooze': 'أحتاج إلى 5 دقائق أخرى',
+  'callback.snoozeHint': 'تتأخر بضعة مراكز. هذا ممكن مرة واحدة.',
+  'callback.snoozed': 'لا مشكلة – أنت الآن في المركز {place}.',
+  'callback.err.too_early': 'هذا ممكن فقط عندما يقترب دورك.',
+  'err.snooze_used': 'لقد حصلت على وقت إضافي مرة من قبل. هذا ممكن مرة واحدة فقط.',
+  'err.callback_changes': 'لم يعد من الممكن تغيير عنوان البريد الإلكتروني لرقم الانتظار هذا.',
+  'field.email': 'عنوان بريدك الإلكتروني',
 };
