@@ -93,7 +93,14 @@ step('a citizen waits behind two others, leaves an e-mail address and closes the
   assert.deepEqual(citizen.errors, []);
 });
 
-step('the clerk serves the first one: the "almost your turn" mail arrives with a link', async () => {
+step('the clerk sees the citizen away; the first one is served: the "almost your turn" mail arrives with a link', async () => {
+  clerk = await launchParty(stack.dir, 'clerk', [60, 200, 60], { width: 1280 });
+  watchParties(clerk);
+  await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
+  const row = clerk.page.locator('#queue-panel tr', { hasText: number });
+  await row.getByText('unterwegs – kommt per E-Mail-Link zurück').waitFor({ timeout: 15000 });
+  await shot(clerk.page, 'callback-15-console-away');
+  await assertAccessible(clerk.page, 'console with a citizen away');
   await serve(ahead[0]);
   const [mail] = await until(() => { const m = mails(); return m.length ? m : null; }, { timeout: 20000, what: 'the mail' });
   assert.equal(mail.subject, `Bald sind Sie dran: ${number}, Amt kfz`);
@@ -123,9 +130,7 @@ step('near the front, "5 more minutes" is offered; the clerk serves the other, t
   await page.getByRole('button', { name: 'Ich brauche noch 5 Minuten' }).waitFor({ timeout: 10000 });
   await serve(ahead[1]);
   await page.getByText('Sie sind als Nächste/r dran.').waitFor({ timeout: 15000 });
-  clerk = await launchParty(stack.dir, 'clerk', [60, 200, 60], { width: 1280 });
-  watchParties(clerk);
-  await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
+  await clerk.page.locator('#queue-panel tr', { hasText: number }).getByText(/^unterwegs/).waitFor({ state: 'detached', timeout: 15000 });
   await clerk.page.getByRole('button', { name: 'Nächste Person aufrufen' }).click();
   await page.getByRole('heading', { name: /^Gespräch mit / }).waitFor({ timeout: 20000 });
   await waitForMedia(page, 'citizen');

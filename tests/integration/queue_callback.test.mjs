@@ -179,9 +179,15 @@ test('away when the turn comes: the place is held ("your turn now"), then the ti
   await waitMails('weg@example.org', 1);   // first in line: "almost" at once
   await plugin.call('detach', { ticket: away.id });
 
+  // the clerk's queue shows that the citizen is away and comes back by the link (not the address)
+  const queued = async () => (await plugin.call('queue', { session: token })).offices[0].tickets.find((x) => x.id === away.id);
+  assert.deepEqual((await queued()).callback, { turn_at: null });
+  assert.ok(!JSON.stringify(await plugin.call('queue', { session: token })).includes('weg@example.org'));
+
   // the clerk calls: the away citizen is passed over, the next one is served meanwhile
   const called = await plugin.call('call_next', { session: token });
   assert.equal(called.ticket.id, next.id);
+  assert.match((await queued()).callback.turn_at, /^\d{4}-\d\d-\d\dT/, 'held since the call');
   const both = await waitMails('weg@example.org', 2);
   const turn = both.find((m) => m.subject.startsWith('Sie sind jetzt dran'));
   assert.ok(turn, JSON.stringify(both.map((m) => m.subject)));

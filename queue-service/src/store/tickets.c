@@ -7,9 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `callback`: null, or the citizen is away with a callback address and comes back by the mail's
+ * link; `turn_at` says since when the place is held (their turn came while away). The address
+ * itself never leaves the database. */
+static json_t *callback_json(const PGresult *r, int row)
+{
+	if (PQgetisnull(r, row, BB_TCOL_CALLBACK))
+		return json_null();
+	gint64 turn = bb_db_int(r, row, BB_TCOL_CALLBACK);
+	return json_pack("{s:o}", "turn_at", turn > 0 ? bb_json_time(turn) : json_null());
+}
+
 json_t *bb_ticket_json(const PGresult *r, int row, int position)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n, s:o}",
 		"id", (json_int_t)bb_db_int(r, row, BB_TCOL_ID),
 		"number", PQgetvalue(r, row, BB_TCOL_NUMBER),
 		"office", PQgetvalue(r, row, BB_TCOL_OFFICE),
@@ -21,7 +32,7 @@ json_t *bb_ticket_json(const PGresult *r, int row, int position)
 		"name", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_CONCERN)),
 		"lang", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_LANG)),
-		"appointment");
+		"appointment", "callback", callback_json(r, row));
 }
 
 json_t *bb_ticket_json_with_position(bb_app *app, const PGresult *r, int row, bb_err *err)

@@ -369,6 +369,8 @@ export default {
   'console.callSelected': 'Ausgewählte Person aufrufen',
   'console.select': '{number} auswählen',
   'console.citizenLang': 'Sprache: {name}',
+  'console.callbackAway': 'unterwegs – kommt per E-Mail-Link zurück',
+  'console.callbackHeld': 'unterwegs – seit {time} Uhr dran, Platz wird gehalten',
   'console.calling': '{number} wird aufgerufen …',
   'console.err.conflict': 'Diese Person hat gerade jemand anderes aufgerufen.',
   'console.err.not_found': 'Diese Wartenummer gibt es nicht mehr.',

@@ -347,6 +347,8 @@ export default {
   'console.callSelected': 'Call the selected person',
   'console.select': 'Select {number}',
   'console.citizenLang': 'Language: {name}',
+  'console.callbackAway': 'away – returns by the e-mail link',
+  'console.callbackHeld': 'away – their turn since {time}, place held',
   'console.calling': 'Calling {number} …',
   'console.err.conflict': 'Someone else has just called this person.',
   'console.err.not_found': 'This ticket no longer exists.',
