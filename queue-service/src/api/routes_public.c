@@ -79,11 +79,13 @@ static void post_join_permit(bb_http_req *req, bb_http_resp *resp)
 static void get_config(bb_http_req *req, bb_http_resp *resp)
 {
 	bb_app *app = req->app;
-	/* callback by e-mail: whether the widget offers it, and its numbers (docs/rest-api.md) */
-	json_t *callback = bb_callback_enabled(app) ? json_pack("{s:i, s:i, s:i}", "notify_position",
-		app->cfg.callback_notify_position, "snooze_places", app->cfg.callback_snooze_places,
-		"hold_s", app->cfg.callback_hold_s) : json_null();
-	bb_http_json(resp, 200, json_pack("{s:s, s:o}", "janus_url", app->cfg.janus_url, "callback", callback));
+	json_t *res = json_pack("{s:s}", "janus_url", app->cfg.janus_url);
+	/* callback by e-mail: that the widget offers it, and its numbers (docs/rest-api.md) */
+	if (bb_callback_enabled(app))
+		json_object_set_new(res, "callback", json_pack("{s:i, s:i, s:i}", "notify_position",
+			app->cfg.callback_notify_position, "snooze_places", app->cfg.callback_snooze_places,
+			"hold_s", app->cfg.callback_hold_s));
+	bb_http_json(resp, 200, res);
 	resp->cache_control = "public, max-age=60";
 }
 
