@@ -125,9 +125,14 @@ step('the link opened in a fresh browser resumes the ticket', async () => {
   await assertAccessible(page, 'waiting room resumed from the mail');
 });
 
-step('near the front, "5 more minutes" is offered; the clerk serves the other, then calls: the consultation starts', async () => {
+step('near the front, "5 more minutes" is used once; the clerk serves the other, then calls: the consultation starts', async () => {
   const page = returner.page;
-  await page.getByRole('button', { name: 'Ich brauche noch 5 Minuten' }).waitFor({ timeout: 10000 });
+  // nobody is behind: the ticket keeps its place, the citizen is told where it is, once
+  await page.getByRole('button', { name: 'Ich brauche noch 5 Minuten' }).click({ timeout: 10000 });
+  await page.getByRole('status').getByText('Kein Problem – Sie sind jetzt auf Platz 2.').waitFor({ timeout: 10000 });
+  await page.getByRole('button', { name: 'Ich brauche noch 5 Minuten' }).waitFor({ state: 'hidden' });
+  assert.equal(stack.sql(`SELECT snoozed_at IS NOT NULL FROM ticket WHERE id = ${ticketId}`), 't');
+  await assertAccessible(page, 'waiting room after "5 more minutes"');
   await serve(ahead[1]);
   await page.getByText('Sie sind als Nächste/r dran.').waitFor({ timeout: 15000 });
   await clerk.page.locator('#queue-panel tr', { hasText: number }).getByText(/^unterwegs/).waitFor({ state: 'detached', timeout: 15000 });
