@@ -12,7 +12,9 @@ import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
 import { clerkOnline, waitOffice } from '../lib/queue.mjs';
 import { freePort } from '../lib/pg.mjs';
-import { step, watchParties, shot, assertAccessible, until, widgetUrl, widget, clerkLogin, waitForMedia } from './helpers/flows.mjs';
+import {
+  step, watchParties, shot, assertAccessible, until, widgetUrl, widget, clerkLogin, waitForMedia, chooseLanguage
+} from './helpers/flows.mjs';
 
 const PYTHON = '/usr/bin/python3';   // Debian's, with python3-aiosmtpd
 const MAILS = path.join(import.meta.dirname, '..', 'integration', 'appointments_ical.py');
@@ -123,6 +125,14 @@ step('the link opened in a fresh browser resumes the ticket', async () => {
   assert.ok(!page.url().includes('resume='), 'the token is taken out of the address');
   await shot(page, 'callback-20-resumed');
   await assertAccessible(page, 'waiting room resumed from the mail');
+  // right to left: the callback texts exist in Arabic and pass axe-core there too
+  await chooseLanguage(page, 'العربية');
+  await widget(page).getByText('أبلغني عبر البريد الإلكتروني').click();
+  await page.getByLabel('عنوان بريدك الإلكتروني').waitFor();
+  await page.getByRole('button', { name: 'أحتاج إلى 5 دقائق أخرى' }).waitFor();
+  await shot(page, 'callback-21-arabic');
+  await assertAccessible(page, 'callback form in Arabic (rtl)');
+  await chooseLanguage(page, 'Deutsch');
 });
 
 step('near the front, "5 more minutes" is used once; the clerk serves the other, then calls: the consultation starts', async () => {
