@@ -202,6 +202,12 @@ test('away when the turn comes: the place is held ("your turn now"), then the ti
   assert.equal((await expired).reason, 'callback');
   assert.equal(sql(`SELECT state || '/' || expire_reason || '/' || (callback_email IS NULL) FROM ticket WHERE id = ${away.id}`),
     'expired/callback/true');
+  // and the office's statistics count it apart from lost connections and closing time
+  const day = sql(`SELECT day::text FROM ticket WHERE id = ${away.id}`);
+  const stats = await svc.http('GET', `/api/v1/admin/stats?from=${day}&to=${day}&office=kfz`,
+    { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(stats.status, 200, JSON.stringify(stats.body));
+  assert.equal(stats.body.rows.find((d) => d.office === 'kfz').expired_callback, 1, JSON.stringify(stats.body));
   await clearOffice();
 });
 
