@@ -127,7 +127,7 @@ static void send_due(bb_app *app, gboolean turn)
 	PGresult *r = bb__appt_exec(app, turn
 		? "UPDATE ticket t SET callback_mail = 'turn' WHERE t.id IN (SELECT id FROM ticket WHERE state = 'waiting' "
 		  "AND callback_email IS NOT NULL AND callback_mail = 'almost' AND callback_turn_at IS NOT NULL "
-		  "LIMIT " MAILS_PER_RUN " FOR UPDATE SKIP LOCKED) AND $1::int >= 0 "
+		  "LIMIT " MAILS_PER_RUN " FOR UPDATE SKIP LOCKED) "
 		  "RETURNING t.id, t.number, t.office_id, t.lang, t.callback_email, t.callback_changes, 0"
 		: "WITH due AS (SELECT t.id, (SELECT count(*) FROM ticket w WHERE w.office_id = t.office_id "
 		  "AND w.state = 'waiting' AND (w.priority > t.priority OR (w.priority = t.priority "
@@ -135,7 +135,7 @@ static void send_due(bb_app *app, gboolean turn)
 		  "AND t.callback_email IS NOT NULL AND t.callback_mail IS NULL) "
 		  "SELECT t.id, t.number, t.office_id, t.lang, t.callback_email, t.callback_changes, due.ahead "
 		  "FROM ticket t JOIN due ON due.id = t.id WHERE due.ahead <= $1::int LIMIT " MAILS_PER_RUN,
-		1, p, &err);
+		turn ? 0 : 1, p, &err);
 	if (!r) {
 		bb_warn("callback", "due %s mails: code=%s", turn ? "turn" : "almost", err.code);
 		bb_err_clear(&err);
