@@ -185,7 +185,8 @@ static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult 
 /* A call passes over waiting citizens who are away (detached): those who left a callback address
  * (store/callback.h) have had their turn now. Their place is held for callback_hold_s from here
  * (the "your turn now" mail and the hold's end: appointments/callback_mail.c); the clerk serves the
- * next one meanwhile. A failure only delays nothing: the mark is a best effort, logged. */
+ * next one meanwhile. The call itself stands if marking fails (logged): such a ticket then
+ * keeps waiting at the front until its citizen returns or the office closes. */
 static void mark_callback_turns(bb_app *app, const char *called_id)
 {
 	const char *p[] = {called_id};
