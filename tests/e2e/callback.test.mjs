@@ -128,7 +128,7 @@ step('the link opened in a fresh browser resumes the ticket', async () => {
   // right to left: the callback texts exist in Arabic and pass axe-core there too
   await chooseLanguage(page, 'العربية');
   await widget(page).getByText('أبلغني عبر البريد الإلكتروني').click();
-  await page.getByLabel('عنوان بريدك الإلكتروني').waitFor();
+  await page.getByLabel('عنوان بريدكم الإلكتروني').waitFor();
   await page.getByRole('button', { name: 'أحتاج إلى 5 دقائق أخرى' }).waitFor();
   await shot(page, 'callback-21-arabic');
   await assertAccessible(page, 'callback form in Arabic (rtl)');
