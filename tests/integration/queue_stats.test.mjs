@@ -103,7 +103,8 @@ after(async () => {
   await stack?.stop();
 });
 
-const zeroAppts = { appointments_booked: 0, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 0 };
+const zeroAppts = { appointments_booked: 0, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 0,
+  expired_callback: 0 };
 
 test('admin sees exact counts and percentiles for every office', async () => {
   const r = await stats(`from=${day}&to=${apptDay}`, tokens.chefin);
@@ -114,7 +115,7 @@ test('admin sees exact counts and percentiles for every office', async () => {
     { office: 'fs', day: apptDay, issued: 0, served: 0, forwarded: 0, no_show: 0, cancelled: 0, expired_grace: 0,
       expired_closing: 0, unfinished: 0, transferred_out: 0, transferred_in: 0, transfers: 0,
       wait_p50_s: null, wait_p90_s: null, consultation_p50_s: null, consultation_p90_s: null,
-      appointments_booked: 2, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 1 },
+      appointments_booked: 2, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 1, expired_callback: 0 },
     { office: 'fs', day, issued: 0, served: 1, forwarded: 0, no_show: 0, cancelled: 0, expired_grace: 0,
       expired_closing: 0, unfinished: 0, transferred_out: 0, transferred_in: 1, transfers: 1,
       wait_p50_s: 50, wait_p90_s: 50, consultation_p50_s: 30, consultation_p90_s: 30, ...zeroAppts },
@@ -184,7 +185,8 @@ test('CSV download: RFC 4180 shape, headers, same numbers', async () => {
   assert.equal(lines.length, 3);
   const header = lines[0].split(',');
   assert.equal(header[0], 'office');
-  assert.equal(header.length, 21);
+  assert.equal(header.length, 22);
+  assert.equal(header[21], 'expired_callback', 'a new column goes last');
   const kfz = Object.fromEntries(lines[2].split(',').map((v, i) => [header[i], v]));
   assert.equal(kfz.office, 'kfz');
   assert.equal(kfz.issued, '9');

@@ -82,6 +82,9 @@ export class QueueService {
       BB_HTTP_PORT: String(this.httpPort), BB_INTERNAL_PORT: String(this.internalPort),
       BB_STATIC_DIR: path.join(os.tmpdir(), 'bb-no-static'), ...this.extraEnv,
     });
+    // `{http_base}` in a value: this service's own public address (e.g. checkin_url, whose page
+    // the service serves itself in tests), known only once the port is chosen
+    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') env[k] = v.replaceAll('{http_base}', this.base);
     this.proc = spawn(QUEUE_BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, sig) => resolve({ code, sig })));
     const collect = (d) => { this.log += d.toString(); };

@@ -39,6 +39,14 @@ function appointmentTime(t, state, office, a) {
   return a.start ? clock(t, a.start, o && o.timezone) : '';
 }
 
+// A citizen who left the page with a callback address (docs/operations.md "Callback by e-mail"):
+// "Nächste Person aufrufen" passes over them; once their turn came, the place is held for them.
+function awayBadge(t, tk) {
+  if (!tk.callback) return null;
+  const text = tk.callback.turn_at ? t('console.callbackHeld', { time: clock(t, tk.callback.turn_at) }) : t('console.callbackAway');
+  return h('span', { class: 'callback-away' }, text);
+}
+
 export function queuePanel({ t, state, actions }) {
   const idle = state.phase === 'idle';
   const tables = state.offices.map((o) => {
@@ -62,7 +70,7 @@ export function queuePanel({ t, state, actions }) {
             h('td', { class: 'pick' }, h('input', {
               type: 'radio', name: 'ticket', id, checked: state.selected === tk.id, disabled: tk.state === 'called',
               'aria-label': t('console.select', { number: tk.number }), onchange: () => actions.select(tk.id)
-            }), ' ', h('label', { for: id }, tk.number || ''), citizenLangBadge(t, tk.lang)),
+            }), ' ', h('label', { for: id }, tk.number || ''), citizenLangBadge(t, tk.lang), awayBadge(t, tk)),
             // name and concern share a cell (one under the other): three columns fit 320 px
             h('td', { class: 'person' }, h('bdi', { class: 'name' }, tk.name || '–'),
               tk.concern ? h('bdi', { class: 'concern' }, tk.concern) : null),

@@ -51,14 +51,18 @@ export function resolveJanusUrl(value, base) {
 }
 
 // One successful GET /api/v1/config per API origin and page; a failed one is asked again next time.
-const janusUrls = new Map();
-function janusUrl(base) {
-  if (!janusUrls.has(base)) {
-    const found = request(base, 'api/v1/config').then((d) => resolveJanusUrl(String((d && d.janus_url) || '/janus'), base));
-    found.catch(() => janusUrls.delete(base));
-    janusUrls.set(base, found);
+const configs = new Map();
+function clientConfig(base) {
+  if (!configs.has(base)) {
+    const found = request(base, 'api/v1/config');
+    found.catch(() => configs.delete(base));
+    configs.set(base, found);
   }
-  return janusUrls.get(base);
+  return configs.get(base);
+}
+
+function janusUrl(base) {
+  return clientConfig(base).then((d) => resolveJanusUrl(String((d && d.janus_url) || '/janus'), base));
 }
 
 export const api = {
@@ -71,6 +75,13 @@ export const api = {
     return request(base, `api/v1/offices/${encodeURIComponent(office)}/slots${q ? `?${q}` : ''}`);
   },
   book: (base, body) => request(base, 'api/v1/appointments', { method: 'POST', body }),
+  // Callback by e-mail (docs/rest-api.md): whether and how the service offers it, or null.
+  callbackConfig: (base) => clientConfig(base).then((d) => (d && d.callback) || null).catch(() => null),
+  // email '' removes the address; both are authorised by the ticket's resume token
+  callback: (base, resumeToken, email) =>
+    request(base, 'api/v1/tickets/callback', { method: 'POST', body: { resume_token: resumeToken, email } }),
+  snooze: (base, resumeToken) =>
+    request(base, 'api/v1/tickets/snooze', { method: 'POST', body: { resume_token: resumeToken } }),
   // One-time permit for one new ticket, right before `join` (docs/rest-api.md "Join permits").
   joinPermit: (base, office) =>
     request(base, `api/v1/offices/${encodeURIComponent(office)}/join-permit`, { method: 'POST' }).then((d) => d.permit),

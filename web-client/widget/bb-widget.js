@@ -70,7 +70,10 @@ class BbOffices extends HTMLElement {
     this.flow = new CitizenFlow(this);
     this.renderChrome();
     const code = takeCheckinCode();
-    const saved = loadSavedTicket();
+    const linked = takeResumeToken();
+    if (linked) this.acted = true;   // the citizen followed the link of the callback mail
+    // the link's ticket wins over one this tab held: the office comes with the resumed ticket
+    const saved = linked ? { resume_token: linked.token, office: linked.office, number: '' } : loadSavedTicket();
     if (saved) {
       this.flow.resume(saved);
     } else if (code) {
@@ -213,6 +216,22 @@ function takeCheckinCode() {
   if (!m) return null;
   try { history.replaceState(history.state, '', location.pathname + location.search); } catch { /* sandboxed */ }
   return m[1];
+}
+
+// The callback mail links to the page with `?office=ID&resume=TOKEN` (docs/web-client.md): like
+// the check-in code, both are taken out of the address at once (the token must not stay in the
+// history or be passed on with a copied address).
+function takeResumeToken() {
+  let params;
+  try { params = new URLSearchParams(location.search); } catch { return null; }
+  const token = params.get('resume');
+  const office = params.get('office');
+  if (!token || !/^[0-9a-f]{64}$/.test(token) || !office || !/^[a-z0-9][a-z0-9_-]{0,31}$/.test(office)) return null;
+  params.delete('resume');
+  params.delete('office');
+  const rest = params.toString();
+  try { history.replaceState(history.state, '', location.pathname + (rest ? `?${rest}` : '') + location.hash); } catch { /* sandboxed */ }
+  return { token, office };
 }
 
 // ice-servers attribute: JSON array of RTCIceServer objects (invalid → none); absent → null.

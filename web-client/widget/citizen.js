@@ -128,16 +128,18 @@ export class CitizenFlow {
 
   joined(office, data, resumed) {
     const ticket = data.ticket || {};
+    // a ticket resumed from the callback mail's link learns its number only now
+    const known = !!(this.status && this.status.office === (ticket.office || office) && this.status.number);
     this.saved = {
       office: ticket.office || office, number: String(ticket.number || ''), resume_token: data.resume_token,
       devices: this.devices || (this.saved && this.saved.devices) || {}
     };
     saveTicket(this.saved);
     this.status = {
-      office: this.saved.office, number: this.saved.number, position: ticket.position,
+      ...(resumed ? this.status || {} : {}), office: this.saved.office, number: this.saved.number, position: ticket.position,
       estimate: data.estimate || null, notice: resumed ? 'resumed' : null
     };
-    if (this.w.viewName === 'waiting') this.patch(this.status);
+    if (this.w.viewName === 'waiting' && known) this.patch(this.status);
     else this.w.go('waiting', { status: this.status });
   }
 
@@ -212,6 +214,21 @@ export class CitizenFlow {
     setTitle(this.w.t('title.almost', { number: this.saved.number }));
     notify(this.w.t('notify.almost', { number: this.saved.number }), 'bb-almost');
     this.patch({ position: d.position ?? this.status.position, alert: 'almost' });
+  }
+
+  // Callback by e-mail (store/callback.h): the address goes to the service with the resume token;
+  // the citizen may close the page then. email '' removes it. Throws ApiError.
+  async setCallback(email) {
+    const d = await api.callback(this.w.config.api, this.saved.resume_token, email);
+    this.patch({ callbackEmail: email || null, changesLeft: d.changes_left });
+    return d;
+  }
+
+  // "I need 5 more minutes": once per ticket; the new place comes back at once (and by `position`).
+  async snooze() {
+    const d = await api.snooze(this.w.config.api, this.saved.resume_token);
+    this.patch({ snoozed: true, position: d.position });
+    return d;
   }
 
   async leave() {

@@ -110,6 +110,14 @@ export const ERRORS = Object.freeze({
   "permit_required": {
     "number": 4726,
     "http": 403
+  },
+  "snooze_used": {
+    "number": 4727,
+    "http": 409
+  },
+  "callback_changes": {
+    "number": 4728,
+    "http": 409
   }
 });
 
@@ -140,7 +148,8 @@ export const LIMITS = Object.freeze({
   "day_spec": 40,
   "date": 10,
   "closure_message": 300,
-  "display_name": 120
+  "display_name": 120,
+  "callback_email": 120
 });
 // Sizes in bytes.
 export const SIZES = Object.freeze({
@@ -156,7 +165,8 @@ export const SIZES = Object.freeze({
 export const COUNTS = Object.freeze({
   "queue_head": 50,
   "queue_page": 100,
-  "positions_frame": 500
+  "positions_frame": 500,
+  "callback_changes": 3
 });
 const MULTILINE = new Set([
   "broadcast_text",
@@ -189,7 +199,8 @@ export const LISTS = Object.freeze({
   ],
   "expire_reason": [
     "grace",
-    "closing"
+    "closing",
+    "callback"
   ],
   "outcome": [
     "served",
@@ -530,6 +541,32 @@ export const REST_BODIES = Object.freeze({
       "lang": {
         "type": "enum",
         "list": "citizen_lang"
+      }
+    }
+  },
+  "callback": {
+    "method": "POST",
+    "path": "/api/v1/tickets/callback",
+    "fields": {
+      "resume_token": {
+        "type": "text",
+        "limit": "resume_token",
+        "required": true
+      },
+      "email": {
+        "type": "text",
+        "limit": "callback_email"
+      }
+    }
+  },
+  "snooze": {
+    "method": "POST",
+    "path": "/api/v1/tickets/snooze",
+    "fields": {
+      "resume_token": {
+        "type": "text",
+        "limit": "resume_token",
+        "required": true
       }
     }
   },

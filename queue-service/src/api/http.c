@@ -9,7 +9,7 @@
 
 /* Every route table the public listener serves; add another module's table here. */
 static const bb_route *const route_tables[] = {bb_routes_public, bb_routes_clerk,
-	bb_routes_appointments, bb_routes_ice, bb_routes_stats, bb_routes_admin, bb_routes_overview, NULL};
+	bb_routes_appointments, bb_routes_ice, bb_routes_stats, bb_routes_admin, bb_routes_overview, bb_routes_callback, NULL};
 
 /* Per-connection state: one HTTP transaction at a time, or a live WebSocket. */
 typedef struct pss {

@@ -51,6 +51,7 @@ extern const bb_route bb_routes_ice[];            /* routes_ice.c */
 extern const bb_route bb_routes_stats[];          /* routes_stats.c */
 extern const bb_route bb_routes_admin[];          /* routes_admin.c */
 extern const bb_route bb_routes_overview[];       /* routes_overview.c */
+extern const bb_route bb_routes_callback[];       /* routes_callback.c */
 
 /* A transaction a handler answers later, once work off the loop is done (a login waiting for
  * its password check). While it waits, the connection reads nothing more (lws rx flow control),

@@ -8,6 +8,7 @@
 #include "domain/permit.h"
 #include "store/login.h"
 #include "store/offices.h"
+#include "appointments/callback_mail.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,14 @@ static void post_join_permit(bb_http_req *req, bb_http_resp *resp)
  * the same for everyone, so browsers and proxies may keep it for a minute. */
 static void get_config(bb_http_req *req, bb_http_resp *resp)
 {
-	bb_http_json(resp, 200, json_pack("{s:s}", "janus_url", req->app->cfg.janus_url));
+	bb_app *app = req->app;
+	json_t *res = json_pack("{s:s}", "janus_url", app->cfg.janus_url);
+	/* callback by e-mail: that the widget offers it, and its numbers (docs/rest-api.md) */
+	if (bb_callback_enabled(app))
+		json_object_set_new(res, "callback", json_pack("{s:i, s:i, s:i}", "notify_position",
+			app->cfg.callback_notify_position, "snooze_places", app->cfg.callback_snooze_places,
+			"hold_s", app->cfg.callback_hold_s));
+	bb_http_json(resp, 200, res);
 	resp->cache_control = "public, max-age=60";
 }
 

@@ -6,6 +6,7 @@
 #include "store/tickets.h"
 #include "api/internal.h"
 #include "appointments/appointments.h"
+#include "appointments/callback_mail.h"
 #include "store/recovery.h"
 #include "sync/notify.h"
 
@@ -49,11 +50,13 @@ static void no_shows(bb_app *app)
 	}
 }
 
-/* A citizen who did not come back within the office's grace period loses the place. */
+/* A citizen who did not come back within the office's grace period loses the place, unless a
+ * waiting one left a callback address (store/callback.h: then closing or the hold ends it). */
 static void grace_expiry(bb_app *app)
 {
 	PGresult *r = query(app, "SELECT t.id FROM ticket t JOIN office o ON o.id = t.office_id "
 		"WHERE t.state IN ('waiting', 'called') AND t.detached_at IS NOT NULL "
+		"AND NOT (t.state = 'waiting' AND t.callback_email IS NOT NULL) "
 		"AND t.detached_at < now() - make_interval(secs => o.grace_s) ORDER BY t.detached_at LIMIT " BATCH, 0, NULL);
 	if (r) {
 		apply_all(app, r, BB_EV_EXPIRE, "grace");
@@ -160,6 +163,7 @@ void bb_janitor_run(bb_app *app, guint tick)
 	plugin_nodes(app);
 	no_shows(app);
 	grace_expiry(app);
+	bb_callback_janitor(app);   /* "almost" and "your turn" mails, the hold's end */
 	closing_expiry(app, now, tick % 30 == 0);
 	presence_timeout(app);
 	if (tick % 5 == 1)

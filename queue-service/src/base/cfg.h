@@ -36,6 +36,11 @@ typedef struct bb_cfg {
 	int reminder_before_s;     /* reminder mail this long before the slot (0 = none) */
 	char *smtp_url;            /* empty: no mail */
 	char *smtp_from;
+	/* callback by e-mail for waiting citizens (appointments/callback_mail.c, store/callback.c) */
+	int callback_notify_position; /* "almost your turn" mail at this many tickets ahead; 0 = off */
+	int callback_hold_s;       /* an away ticket whose turn came waits this long, then expires */
+	int callback_snooze_places; /* "5 more minutes" moves a ticket back this many places */
+	int callback_burst, callback_refill_s;   /* address changes per client address */
 	/* ICE servers for browsers (domain/ice.c) and the client address behind proxies (client_addr.c) */
 	char *turn_uris;            /* comma-separated turn:/turns: URIs; empty: no TURN */
 	char *stun_uris;            /* comma-separated stun: URIs */

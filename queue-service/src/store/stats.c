@@ -28,6 +28,7 @@ static const char stats_sql[] =
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.state = 'cancelled') AS cancelled,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.state = 'expired' AND t.expire_reason = 'grace') AS expired_grace,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.state = 'expired' AND t.expire_reason = 'closing') AS expired_closing,"
+	"  count(*) FILTER (WHERE NOT r.issuer AND t.state = 'expired' AND t.expire_reason = 'callback') AS expired_callback,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.state IN ('waiting', 'called', 'in_consultation')) AS unfinished,"
 	"  count(*) FILTER (WHERE r.issuer AND t.office_id <> t.issued_office_id) AS transferred_out,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.office_id <> t.issued_office_id) AS transferred_in,"
@@ -65,7 +66,8 @@ static const char stats_sql[] =
 	"  coalesce(t.transfers, 0),"
 	"  round(t.wait_p50::numeric, 1), round(t.wait_p90::numeric, 1),"
 	"  round(t.consult_p50::numeric, 1), round(t.consult_p90::numeric, 1),"
-	"  coalesce(a.booked, 0), coalesce(a.checked_in, 0), coalesce(a.no_show, 0), coalesce(a.cancelled, 0)"
+	"  coalesce(a.booked, 0), coalesce(a.checked_in, 0), coalesce(a.no_show, 0), coalesce(a.cancelled, 0),"
+	"  coalesce(t.expired_callback, 0)"
 	" FROM t FULL JOIN a ON a.office = t.office AND a.day = t.day"
 	" WHERE coalesce(t.day, a.day) BETWEEN $1::date AND $2::date"
 	" ORDER BY 1, 2";
@@ -112,6 +114,8 @@ static const column columns[] = {
 	{"consultation_p50_s", COL_SECONDS}, {"consultation_p90_s", COL_SECONDS},
 	{"appointments_booked", COL_INT}, {"appointments_checked_in", COL_INT},
 	{"appointments_no_show", COL_INT}, {"appointments_cancelled", COL_INT},
+	/* added after the first release: last, so spreadsheets that read columns by place still fit */
+	{"expired_callback", COL_INT},
 };
 
 /* The columns of hours_sql (JSON only: the CSV keeps its one row shape). */

@@ -7,9 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* `callback`: null, or the citizen is away with a callback address and comes back by the mail's
+ * link; `turn_at` says since when the place is held (their turn came while away). The address
+ * itself never leaves the database. */
+static json_t *callback_json(const PGresult *r, int row)
+{
+	if (PQgetisnull(r, row, BB_TCOL_CALLBACK))
+		return json_null();
+	gint64 turn = bb_db_int(r, row, BB_TCOL_CALLBACK);
+	return json_pack("{s:o}", "turn_at", turn > 0 ? bb_json_time(turn) : json_null());
+}
+
 json_t *bb_ticket_json(const PGresult *r, int row, int position)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n, s:o}",
 		"id", (json_int_t)bb_db_int(r, row, BB_TCOL_ID),
 		"number", PQgetvalue(r, row, BB_TCOL_NUMBER),
 		"office", PQgetvalue(r, row, BB_TCOL_OFFICE),
@@ -21,7 +32,7 @@ json_t *bb_ticket_json(const PGresult *r, int row, int position)
 		"name", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_CONCERN)),
 		"lang", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_LANG)),
-		"appointment");
+		"appointment", "callback", callback_json(r, row));
 }
 
 json_t *bb_ticket_json_with_position(bb_app *app, const PGresult *r, int row, bb_err *err)
@@ -171,6 +182,30 @@ static void queue_event(bb_app *app, const bb_ticket_change *ch, const PGresult 
 	}
 }
 
+/* A call passes over waiting citizens who are away (detached): those who left a callback address
+ * (store/callback.h) have had their turn now. Their place is held for callback_hold_s from here
+ * (the "your turn now" mail and the hold's end: appointments/callback_mail.c); the clerk serves the
+ * next one meanwhile. The call itself stands if marking fails (logged): such a ticket then
+ * keeps waiting at the front until its citizen returns or the office closes. */
+static void mark_callback_turns(bb_app *app, const char *called_id)
+{
+	const char *p[] = {called_id};
+	bb_err err = {0};
+	PGresult *r = bb_app_exec(app, "UPDATE ticket a SET callback_turn_at = now() FROM ticket c WHERE c.id = $1 "
+		"AND a.office_id = c.office_id AND a.state = 'waiting' AND a.callback_email IS NOT NULL "
+		"AND a.detached_at IS NOT NULL AND a.callback_turn_at IS NULL "
+		"AND (a.priority > c.priority OR (a.priority = c.priority AND (a.arrived_at, a.id) < (c.arrived_at, c.id))) "
+		"RETURNING a.id", 1, p, &err);
+	if (!r) {
+		bb_warn("tickets", "callback turn after call of ticket=%s not marked code=%s", called_id, err.code);
+		bb_err_clear(&err);
+		return;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		bb_info("tickets", "ticket=%s callback turn (away while a ticket behind was called)", PQgetvalue(r, i, 0));
+	PQclear(r);
+}
+
 PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 {
 	const char *froms[BB_TICKET_N_STATES];
@@ -250,6 +285,7 @@ PGresult *bb_ticket_apply(bb_app *app, const bb_ticket_change *ch, bb_err *err)
 		bb_sink_office_dirty(app, old_office);
 	if (ch->event == BB_EV_CALL) {
 		bb_sink_call(app, (double)bb_db_int(r, 0, BB_TCOL_WAITED));
+		mark_callback_turns(app, PQgetvalue(r, 0, BB_TCOL_ID));
 	}
 	queue_event(app, ch, r);
 	return r;
@@ -335,9 +371,12 @@ json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, c
 	g_autofree char *tok = bb_token_new();
 	g_autofree char *hash = bb_token_hash(tok);
 	const char *p[] = {old_hash, hash, instance};
+	/* The token of a callback mail's link resumes too (store/callback.h), and a waiting ticket
+	 * with a callback address is kept past the grace period. */
 	PGresult *r = bb_app_exec(app, "UPDATE ticket t SET resume_token_hash = $2, detached_at = NULL, attached_instance = $3 "
-		"FROM office o WHERE o.id = t.office_id AND t.resume_token_hash = $1 AND t.state IN ('waiting', 'called') "
-		"AND (t.detached_at IS NULL OR t.detached_at > now() - make_interval(secs => o.grace_s)) "
+		"FROM office o WHERE o.id = t.office_id AND (t.resume_token_hash = $1 OR t.callback_token_hash = $1) "
+		"AND t.state IN ('waiting', 'called') AND (t.detached_at IS NULL OR t.detached_at > now() - make_interval(secs => o.grace_s) "
+		"OR (t.state = 'waiting' AND t.callback_email IS NOT NULL)) "
 		"RETURNING " BB_TICKET_COLS, 3, p, err);
 	if (!r)
 		return NULL;

@@ -13,12 +13,15 @@
 /* Columns every ticket query selects (alias t), in this order. */
 #define BB_TICKET_COLS "t.id, t.number, t.office_id, t.state, t.priority, " \
 	"extract(epoch FROM t.arrived_at)::bigint, t.name, t.concern, t.clerk_id, " \
-	"greatest(0, extract(epoch FROM now() - t.arrived_at))::bigint, t.lang"
+	"greatest(0, extract(epoch FROM now() - t.arrived_at))::bigint, t.lang, " \
+	"CASE WHEN t.callback_email IS NULL OR t.detached_at IS NULL THEN NULL " \
+	"ELSE coalesce(extract(epoch FROM t.callback_turn_at)::bigint, 0) END"
 /* Queries add their own columns after these (BB_TCOL_N, BB_TCOL_N + 1, ...), never by the
  * index of the last ticket column, so a new ticket column goes at the end of both lists. */
 enum {
 	BB_TCOL_ID, BB_TCOL_NUMBER, BB_TCOL_OFFICE, BB_TCOL_STATE, BB_TCOL_PRIORITY,
 	BB_TCOL_ARRIVED, BB_TCOL_NAME, BB_TCOL_CONCERN, BB_TCOL_CLERK, BB_TCOL_WAITED, BB_TCOL_LANG,
+	BB_TCOL_CALLBACK,   /* away with a callback address (store/callback.h): 0, or when its turn came */
 	BB_TCOL_N   /* the first column a query selects after BB_TICKET_COLS */
 };
 

@@ -306,5 +306,21 @@ export default {
   'appt.booked': 'محجوز',
   'appt.checked_in': 'تم تسجيل الحضور',
   'appt.no_show': 'عدم حضور',
-  'appt.cancelled': 'ملغى'
+  'appt.cancelled': 'ملغى',
+
+  // callback by e-mail and "5 more minutes" (views/callback.js)
+  'callback.title': 'أبلغني عبر البريد الإلكتروني',
+  'callback.email': 'عنوان بريدكم الإلكتروني',
+  'callback.note': 'سنكتب إليكم عندما تصلون إلى المركز {place}، مع رابط للعودة إلى غرفة الانتظار. يمكنكم بعدها إغلاق هذه الصفحة. نستخدم العنوان لرقم الانتظار هذا فقط ونحذفه معه.',
+  'callback.submit': 'أبلغني',
+  'callback.needEmail': 'يُرجى إدخال عنوان بريدكم الإلكتروني.',
+  'callback.badEmail': 'لا يمكننا الكتابة إلى هذا العنوان. يُرجى التحقق منه.',
+  'callback.set': 'سنكتب إلى {email} عندما تصلون إلى المركز {place}. يمكنكم إغلاق هذه الصفحة الآن.',
+  'callback.snooze': 'أحتاج إلى 5 دقائق أخرى',
+  'callback.snoozeHint': 'ستتأخرون بضعة مراكز. هذا ممكن مرة واحدة.',
+  'callback.snoozed': 'لا مشكلة – أنتم الآن في المركز {place}.',
+  'callback.err.too_early': 'هذا ممكن فقط عندما يقترب دوركم.',
+  'err.snooze_used': 'لقد حصلتم على وقت إضافي مرة من قبل. هذا ممكن مرة واحدة فقط.',
+  'err.callback_changes': 'لم يعد من الممكن تغيير عنوان البريد الإلكتروني لرقم الانتظار هذا.',
+  'field.email': 'عنوان بريدكم الإلكتروني',
 };

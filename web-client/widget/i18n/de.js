@@ -369,6 +369,8 @@ export default {
   'console.callSelected': 'Ausgewählte Person aufrufen',
   'console.select': '{number} auswählen',
   'console.citizenLang': 'Sprache: {name}',
+  'console.callbackAway': 'unterwegs – kommt per E-Mail-Link zurück',
+  'console.callbackHeld': 'unterwegs – seit {time} Uhr dran, Platz wird gehalten',
   'console.calling': '{number} wird aufgerufen …',
   'console.err.conflict': 'Diese Person hat gerade jemand anderes aufgerufen.',
   'console.err.not_found': 'Diese Wartenummer gibt es nicht mehr.',
@@ -569,5 +571,21 @@ export default {
   'admin.a.clerk.create': 'Konto angelegt',
   'admin.a.clerk.update': 'Konto geändert',
   'admin.yes': 'ja',
-  'admin.no': 'nein'
+  'admin.no': 'nein',
+
+  // callback by e-mail and "5 more minutes" (views/callback.js)
+  'callback.title': 'Per E-Mail benachrichtigen',
+  'callback.email': 'Ihre E-Mail-Adresse',
+  'callback.note': 'Wir schreiben Ihnen, sobald Sie auf Platz {place} sind, mit einem Link zurück in den Warteraum. Dann können Sie diese Seite schließen. Die Adresse nutzen wir nur für diese Wartenummer und löschen sie mit ihr.',
+  'callback.submit': 'Benachrichtigen',
+  'callback.needEmail': 'Bitte geben Sie Ihre E-Mail-Adresse ein.',
+  'callback.badEmail': 'An diese Adresse können wir nicht schreiben. Bitte prüfen Sie sie.',
+  'callback.set': 'Wir schreiben an {email}, sobald Sie auf Platz {place} sind. Sie können diese Seite jetzt schließen.',
+  'callback.snooze': 'Ich brauche noch 5 Minuten',
+  'callback.snoozeHint': 'Sie rücken ein paar Plätze nach hinten. Das geht einmal.',
+  'callback.snoozed': 'Kein Problem – Sie sind jetzt auf Platz {place}.',
+  'callback.err.too_early': 'Das geht erst, wenn Sie fast dran sind.',
+  'err.snooze_used': 'Sie haben schon einmal mehr Zeit bekommen. Das geht nur einmal.',
+  'err.callback_changes': 'Die E-Mail-Adresse lässt sich für diese Wartenummer nicht mehr ändern.',
+  'field.email': 'Ihre E-Mail-Adresse',
 };

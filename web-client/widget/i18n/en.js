@@ -347,6 +347,8 @@ export default {
   'console.callSelected': 'Call the selected person',
   'console.select': 'Select {number}',
   'console.citizenLang': 'Language: {name}',
+  'console.callbackAway': 'away – returns by the e-mail link',
+  'console.callbackHeld': 'away – their turn since {time}, place held',
   'console.calling': 'Calling {number} …',
   'console.err.conflict': 'Someone else has just called this person.',
   'console.err.not_found': 'This ticket no longer exists.',
@@ -547,5 +549,21 @@ export default {
   'admin.a.clerk.create': 'Account created',
   'admin.a.clerk.update': 'Account changed',
   'admin.yes': 'yes',
-  'admin.no': 'no'
+  'admin.no': 'no',
+
+  // callback by e-mail and "5 more minutes" (views/callback.js)
+  'callback.title': 'Notify me by e-mail',
+  'callback.email': 'Your e-mail address',
+  'callback.note': 'We will write to you when you are at place {place}, with a link back to the waiting room. You can then close this page. We use the address only for this ticket and erase it with the ticket.',
+  'callback.submit': 'Notify me',
+  'callback.needEmail': 'Please enter your e-mail address.',
+  'callback.badEmail': 'We cannot write to this address. Please check it.',
+  'callback.set': 'We will write to {email} when you are at place {place}. You can close this page now.',
+  'callback.snooze': 'I need 5 more minutes',
+  'callback.snoozeHint': 'You move back a few places. You can do this once.',
+  'callback.snoozed': 'No problem – you are now at place {place}.',
+  'callback.err.too_early': 'This is possible only when it is almost your turn.',
+  'err.snooze_used': 'You already got more time once. This is possible only once.',
+  'err.callback_changes': 'The e-mail address of this ticket cannot be changed any more.',
+  'field.email': 'Your e-mail address',
 };

@@ -40,7 +40,7 @@ export const LOCALES = {
 // names appointment states, which a citizen may read too.
 export const CITIZEN_PREFIXES = [
   'lang.', 'offices.', 'office.', 'status.', 'range.', 'when.', 'device.', 'wait.', 'title.',
-  'notify.', 'call.', 'chat.', 'thanks.', 'book.', 'checkin.', 'err.', 'join.err.', 'field.', 'appt.'
+  'notify.', 'callback.', 'call.', 'chat.', 'thanks.', 'book.', 'checkin.', 'err.', 'join.err.', 'field.', 'appt.'
 ];
 // Texts that stay German in every language: the Leichte-Sprache explanation is plain German by
 // definition (a standard for German); the other catalogues leave them out.

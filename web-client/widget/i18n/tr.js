@@ -274,5 +274,21 @@ export default {
   'appt.booked': 'randevu alındı',
   'appt.checked_in': 'giriş yapıldı',
   'appt.no_show': 'gelmedi',
-  'appt.cancelled': 'iptal edildi'
+  'appt.cancelled': 'iptal edildi',
+
+  // callback by e-mail and "5 more minutes" (views/callback.js)
+  'callback.title': 'E-posta ile haber ver',
+  'callback.email': 'E-posta adresiniz',
+  'callback.note': '{place}. sıraya geldiğinizde size bekleme salonuna dönüş bağlantısı içeren bir e-posta göndeririz. Sonra bu sayfayı kapatabilirsiniz. Adresi yalnızca bu sıra numarası için kullanır ve onunla birlikte sileriz.',
+  'callback.submit': 'Haber ver',
+  'callback.needEmail': 'Lütfen e-posta adresinizi girin.',
+  'callback.badEmail': 'Bu adrese yazamıyoruz. Lütfen kontrol edin.',
+  'callback.set': '{place}. sıraya geldiğinizde {email} adresine yazacağız. Bu sayfayı şimdi kapatabilirsiniz.',
+  'callback.snooze': '5 dakikaya daha ihtiyacım var',
+  'callback.snoozeHint': 'Birkaç sıra geriye alınırsınız. Bu bir kez mümkündür.',
+  'callback.snoozed': 'Sorun değil – şimdi {place}. sıradasınız.',
+  'callback.err.too_early': 'Bu ancak sıranız yaklaştığında mümkündür.',
+  'err.snooze_used': 'Bir kez ek süre aldınız. Bu yalnızca bir kez mümkündür.',
+  'err.callback_changes': 'Bu sıra numarasının e-posta adresi artık değiştirilemez.',
+  'field.email': 'E-posta adresiniz',
 };

@@ -1,8 +1,11 @@
 // Waiting-room view: big ticket number, position and wait range (polite live region), alerts,
-// broadcasts, notification opt-in, the Leichte-Sprache explanation and leaving.
+// broadcasts, notification opt-in, callback by e-mail and "5 more minutes", the Leichte-Sprache
+// explanation and leaving.
 import { h, replace, uid } from '../dom.js';
 import { waitRange, localized } from '../format.js';
 import { askNotifications, notificationsAllowed } from '../alerts.js';
+import { api } from '../api.js';
+import { callbackBox } from './callback.js';
 
 // docs/janus-api.md: the citizen's `position` counts the tickets ahead (0 = next); people count from 1.
 export function placeOf(position) {
@@ -14,7 +17,7 @@ const NOTICE_ROLE = { reconnecting: 'alert', queueDown: 'alert' };
 export function waitingView(w, params) {
   const t = w.t;
   let status = { ...(params.status || {}) };
-  const office = w.officeById(status.office);
+  let office = w.officeById(status.office);
   const officeName = office ? localized(t, office.name) : status.office;
 
   const notice = h('p', { class: 'notice' });
@@ -42,15 +45,31 @@ export function waitingView(w, params) {
     type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = false; confirmBox.querySelector('button').focus(); }
   }, t('wait.leave'));
 
+  // offered only when the service sends callback mails (GET /api/v1/config `callback`)
+  const callback = callbackBox(w, () => status);
+  api.callbackConfig(w.config.api).then((c) => callback.offer(c));
+
+  // Opened from a reload or the callback mail's link, the widget has not listed the offices yet:
+  // the office's name comes a moment later (the id stands in until then).
+  const title = h('h3', { 'data-focus': true }, t('wait.title', { office: officeName }));
+  if (!office && status.office) {
+    api.offices(w.config.api).then((list) => {
+      if (!w.shared.offices.length) w.shared.offices = list;
+      office = w.officeById(status.office);
+      if (office) title.textContent = t('wait.title', { office: localized(t, office.name) });
+    }).catch(() => {});
+  }
+
   const easy = t('wait.easy');
   const el = h('div', { class: 'waiting-view' },
-    h('h3', { 'data-focus': true }, t('wait.title', { office: officeName })),
+    title,
     notice,
     alertBox,
     h('div', { class: 'ticket' }, h('p', { class: 'ticket-label' }, t('wait.ticket')), number),
     polite,
     h('p', {}, t('wait.keepOpen')),
     notifyRow,
+    callback.el,
     broadcasts,
     // Leichte Sprache is German in every language; its title says so in the citizen's language
     h('details', { class: 'easy', lang: 'de' },
@@ -95,6 +114,7 @@ export function waitingView(w, params) {
       setText(alertBox, texts[a] || '');
       alertBox.className = `alert-box${a ? ' active' : ''}`;
     }
+    callback.update(status);
     if (changes.broadcast) {
       broadcasts.prepend(h('li', {}, h('strong', {}, t('wait.broadcast', { from: changes.broadcast.from }), ': '), changes.broadcast.text));
       while (broadcasts.children.length > 5) broadcasts.lastChild.remove();
@@ -103,5 +123,5 @@ export function waitingView(w, params) {
 
   renderNotify();
   render({ ...status, notice: status.notice || null, alert: status.alert || null });
-  return { el, update: render };
+  return { el, update: render, destroy: () => callback.destroy() };
 }
