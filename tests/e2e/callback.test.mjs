@@ -5,25 +5,20 @@
 // consultation starts with media; afterwards the address is gone from the database.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
 import { clerkOnline, waitOffice } from '../lib/queue.mjs';
-import { freePort } from '../lib/pg.mjs';
+import { MailSink } from '../lib/smtp.mjs';
 import {
   step, watchParties, shot, assertAccessible, until, widgetUrl, widget, clerkLogin, waitForMedia, chooseLanguage
 } from './helpers/flows.mjs';
 
-const PYTHON = '/usr/bin/python3';   // Debian's, with python3-aiosmtpd
-const MAILS = path.join(import.meta.dirname, '..', 'integration', 'appointments_ical.py');
 const ADDRESS = 'erika.mustermann@example.org';
 
-let stack, smtp, maildir, setup, token, citizen, returner, clerk;
+let stack, smtp, setup, token, citizen, returner, clerk;
 let ticketId, number, ahead = [], link;
 
-const mails = () => JSON.parse(execFileSync(PYTHON, [MAILS, 'maildir', maildir], { encoding: 'utf8' }))
+const mails = () => smtp.all()
   .filter((m) => m.to === ADDRESS);
 
 /** One of the people ahead, served by the clerk over the internal API (no browser needed). */
@@ -35,17 +30,14 @@ async function serve(t) {
 }
 
 before(async () => {
-  const smtpPort = await freePort();
+  smtp = await MailSink.start();
   stack = await startStack({
     name: 'callback',
     // a short grace period: the ticket must outlive it while its citizen is away
     office: { grace: 5 },
-    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'wartezimmer@landkreis.example',
+    env: { BB_SMTP_URL: smtp.url, BB_SMTP_FROM: 'wartezimmer@landkreis.example',
       BB_CHECKIN_URL: '{http_base}/', BB_CALLBACK_NOTIFY_POSITION: '1', BB_CALLBACK_HOLD_S: '600' }
   });
-  maildir = path.join(stack.dir, 'mail');
-  smtp = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    { stdio: 'ignore' });
   setup = await stack.svc.internal('e2e-others');
   token = await clerkOnline(stack.svc, setup, 'mueller', stack.clerk.password);
   await waitOffice(stack.svc, 'kfz', (o) => o.status === 'open');
@@ -57,7 +49,7 @@ after(async () => {
   for (const p of [citizen, returner, clerk]) if (p) await p.browser.close().catch(() => {});
   await setup?.close().catch(() => {});
   if (stack) await stack.stop();
-  smtp?.kill('SIGTERM');
+  smtp?.stop();
 });
 
 step('a citizen waits behind two others, leaves an e-mail address and closes the page', async () => {

@@ -4,27 +4,14 @@
 // capacity under 200 concurrent bookings through two service instances, and code-guessing limits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStack, QueueService } from '../lib/queue.mjs';
-
-const PYTHON = '/usr/bin/python3';   // Debian's, with python3-icalendar
-const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
+import { parseIcs } from '../lib/smtp.mjs';   // python3-icalendar
 
 const CHECKIN_PAGE = 'https://www.landkreis.example/buergerbuero/';
 let stack, svc;
 
 function sql(q) {
   return stack.pg.psql(q, 'bb');
-}
-
-/** Parses an .ics text with python3-icalendar; returns the helper's JSON. */
-function parseIcs(text) {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bb-ics-')), 'a.ics');
-  fs.writeFileSync(f, text);
-  return JSON.parse(execFileSync(PYTHON, [ICAL, 'ics', f], { encoding: 'utf8' }));
 }
 
 async function book(body, s = svc) {

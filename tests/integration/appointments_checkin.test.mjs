@@ -6,18 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStack, clerkOnline, sleep, waitOffice } from '../lib/queue.mjs';
-import { freePort } from '../lib/pg.mjs';
-
-const PYTHON = '/usr/bin/python3';   // Debian's: python3-aiosmtpd, python3-icalendar
-const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
+import { MailSink } from '../lib/smtp.mjs';
 
 const CHECKIN_PAGE = 'http://127.0.0.1:8080/';
-let stack, svc, plugin, token, smtp, maildir;
+let stack, svc, plugin, token, smtp;
 
 const sql = (q) => stack.pg.psql(q, 'bb');
 const book = (body) => svc.http('POST', '/api/v1/appointments', { body });
@@ -29,19 +22,8 @@ async function freeSlots(office, days = 2) {
   return r.body.slots;
 }
 
-function mails() {
-  return JSON.parse(execFileSync(PYTHON, [ICAL, 'maildir', maildir], { encoding: 'utf8' }));
-}
-
-async function waitMails(n, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const m = mails();
-    if (m.length >= n) return m;
-    if (Date.now() > until) throw new Error(`expected ${n} mails, have ${m.length}`);
-    await sleep(200);
-  }
-}
+const mails = () => smtp.all();
+const waitMails = (n) => smtp.wait(() => true, n, 'mails');
 
 /** An appointment written straight into the database (e.g. one whose slot is long past). */
 function insertAppointment(office, startSql, code, name = 'Direkt') {
@@ -54,11 +36,7 @@ function insertAppointment(office, startSql, code, name = 'Direkt') {
 }
 
 before(async () => {
-  maildir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-mail-'));
-  fs.rmdirSync(maildir);
-  const smtpPort = await freePort();
-  smtp = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    { stdio: 'ignore' });
+  smtp = await MailSink.start();
   stack = await startStack({
     offices: [
       { id: 'kfz', prefix: 'KFZ' },
@@ -68,7 +46,7 @@ before(async () => {
       { id: 'late', prefix: 'LAT', timezone: 'UTC', hours: 'daily 00:00-24:00' },
     ],
     clerks: [{ login: 'mueller', offices: ['kfz', 'fs', 'small', 'late'] }],
-    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'termine@landkreis.example', BB_REMINDER_BEFORE_S: '3600',
+    env: { BB_SMTP_URL: smtp.url, BB_SMTP_FROM: 'termine@landkreis.example', BB_REMINDER_BEFORE_S: '3600',
       BB_CHECKIN_URL: CHECKIN_PAGE },
   });
   svc = stack.svc;
@@ -82,7 +60,7 @@ before(async () => {
 after(async () => {
   await plugin?.close();
   await stack?.stop();
-  smtp?.kill('SIGTERM');
+  smtp?.stop();
 });
 
 test('appointment holders go ahead of walk-ins, among themselves by slot time; walk-ins stay FIFO', async () => {
@@ -232,15 +210,7 @@ test('mails: confirmation and cancellation with the .ics, through a local SMTP s
 });
 
 /** Waits for a mail matching pred (the Maildir holds every mail of this file's tests). */
-async function waitMail(pred, what, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const m = mails().find(pred);
-    if (m) return m;
-    if (Date.now() > until) throw new Error(`no mail ${what}; have ${JSON.stringify(mails().map((x) => x.rcpt))}`);
-    await sleep(200);
-  }
-}
+const waitMail = async (pred, what) => (await smtp.wait(pred, 1, `mail ${what}`))[0];
 
 test('mails: a Cyrillic name and an umlaut domain arrive as correct MIME with encoded headers', async () => {
   const slots = await freeSlots('fs', 3);

@@ -5,17 +5,10 @@
 // language means German.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStack, clerkOnline, sleep, waitOffice } from '../lib/queue.mjs';
-import { freePort } from '../lib/pg.mjs';
+import { MailSink, parseIcs } from '../lib/smtp.mjs';
 
-const PYTHON = '/usr/bin/python3';   // Debian's: python3-aiosmtpd, python3-icalendar
-const ICAL = path.join(import.meta.dirname, 'appointments_ical.py');
-
-let stack, svc, plugin, token, smtp, maildir;
+let stack, svc, plugin, token, smtp;
 
 const sql = (q) => stack.pg.psql(q, 'bb');
 const book = (body) => svc.http('POST', '/api/v1/appointments', { body });
@@ -26,34 +19,15 @@ async function freeSlots(office, days = 2) {
   return r.body.slots;
 }
 
-function parseIcs(text) {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bb-ics-')), 'a.ics');
-  fs.writeFileSync(f, text);
-  return JSON.parse(execFileSync(PYTHON, [ICAL, 'ics', f], { encoding: 'utf8' }));
-}
-
 /** Waits for the mail to `rcpt` (the Maildir holds every mail of this file's tests). */
-async function mailTo(rcpt, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const all = JSON.parse(execFileSync(PYTHON, [ICAL, 'maildir', maildir], { encoding: 'utf8' }));
-    const m = all.filter((x) => x.rcpt === rcpt);
-    if (m.length) return m;
-    if (Date.now() > until) throw new Error(`no mail to ${rcpt}; have ${JSON.stringify(all.map((x) => x.rcpt))}`);
-    await sleep(200);
-  }
-}
+const mailTo = (rcpt) => smtp.wait((x) => x.rcpt === rcpt, 1, `mail to ${rcpt}`);
 
 before(async () => {
-  maildir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-mail-'));
-  fs.rmdirSync(maildir);
-  const smtpPort = await freePort();
-  smtp = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    { stdio: 'ignore' });
+  smtp = await MailSink.start();
   stack = await startStack({
     offices: [{ id: 'fs', prefix: 'FS' }],
     clerks: [{ login: 'mueller', offices: ['fs'] }],
-    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'termine@landkreis.example',
+    env: { BB_SMTP_URL: smtp.url, BB_SMTP_FROM: 'termine@landkreis.example',
       BB_CHECKIN_URL: 'http://127.0.0.1:8080/' },
   });
   svc = stack.svc;
@@ -67,7 +41,7 @@ before(async () => {
 after(async () => {
   await plugin?.close();
   await stack?.stop();
-  smtp?.kill('SIGTERM');
+  smtp?.stop();
 });
 
 test('join: the language is stored and shown in the ticket the clerk sees; none is null; unknown is refused', async () => {

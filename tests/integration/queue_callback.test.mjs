@@ -7,21 +7,15 @@
 // ticket (SQL); per-ticket and per-client limits stop an anonymous script mailing in bulk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startStack, clerkOnline, sleep, waitOffice } from '../lib/queue.mjs';
-import { freePort } from '../lib/pg.mjs';
+import { MailSink } from '../lib/smtp.mjs';
 
-const PYTHON = '/usr/bin/python3';   // Debian's: python3-aiosmtpd, python3-icalendar
-const MAILS = path.join(import.meta.dirname, 'appointments_ical.py');
 const PAGE = 'http://127.0.0.1:8080/buergerbuero';
 const NOTIFY = 2;     // callback_notify_position
 const SNOOZE = 2;     // callback_snooze_places
 const BURST = 30;     // callback_burst: address changes one client address may make at once
 
-let stack, svc, plugin, token, smtp, maildir;
+let stack, svc, plugin, token, smtp;
 let callbackPosts = 0;   // every POST /callback of this file: the client bucket counts them all
 
 const sql = (q) => stack.pg.psql(q, 'bb');
@@ -35,20 +29,8 @@ const join = async (name, lang = 'de') => {
   return { id: r.ticket.id, number: r.ticket.number, resume: r.resume_token };
 };
 
-function mails(to) {
-  const all = JSON.parse(execFileSync(PYTHON, [MAILS, 'maildir', maildir], { encoding: 'utf8' }));
-  return to ? all.filter((m) => m.to === to) : all;
-}
-
-async function waitMails(to, n, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const m = mails(to);
-    if (m.length >= n) return m;
-    if (Date.now() > until) throw new Error(`expected ${n} mails to ${to}, have ${m.length}`);
-    await sleep(200);
-  }
-}
+const mails = (to) => smtp.all().filter((m) => !to || m.to === to);
+const waitMails = (to, n) => smtp.wait((m) => m.to === to, n, `mails to ${to}`);
 
 async function waitSql(q, want, timeoutMs = 15000) {
   const until = Date.now() + timeoutMs;
@@ -79,15 +61,11 @@ async function clearOffice() {
 }
 
 before(async () => {
-  maildir = fs.mkdtempSync(path.join(os.tmpdir(), 'bb-mail-'));
-  fs.rmdirSync(maildir);
-  const smtpPort = await freePort();
-  smtp = spawn(PYTHON, ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir],
-    { stdio: 'ignore' });
+  smtp = await MailSink.start();
   stack = await startStack({
     offices: [{ id: 'kfz', prefix: 'KFZ', grace: 5 }],
     clerks: [{ login: 'mueller', offices: ['kfz'] }],
-    env: { BB_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, BB_SMTP_FROM: 'wartezimmer@landkreis.example',
+    env: { BB_SMTP_URL: smtp.url, BB_SMTP_FROM: 'wartezimmer@landkreis.example',
       BB_CHECKIN_URL: PAGE, BB_CALLBACK_NOTIFY_POSITION: String(NOTIFY), BB_CALLBACK_SNOOZE_PLACES: String(SNOOZE),
       BB_CALLBACK_HOLD_S: '600', BB_CALLBACK_BURST: String(BURST), BB_CALLBACK_REFILL_S: '3600' },
   });
@@ -100,7 +78,7 @@ before(async () => {
 after(async () => {
   await plugin?.close();
   await stack?.stop();
-  smtp?.kill('SIGTERM');
+  smtp?.stop();
 });
 
 test('the client configuration says that and how callbacks are offered', async () => {
