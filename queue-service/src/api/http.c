@@ -53,6 +53,27 @@ void bb_http_error_code(bb_http_resp *resp, const char *code, const char *messag
 	bb_http_json(resp, bb_err_http_status(code), json_pack("{s:o}", "error", bb_err_json(&err)));
 }
 
+/* Why taken before any other check: refused attempts must cost the client as much as good ones,
+ * or a script learns for free. */
+gboolean bb_http_client_rate(bb_http_req *req, bb_http_resp *resp, bb_buckets **buckets, int burst,
+	int refill_s, const char *what)
+{
+	char client[72];
+	bb_client_key(req->peer, client, sizeof(client));
+	if (!*buckets)
+		*buckets = bb_buckets_new(burst, refill_s, 200000);
+	int wait = bb_buckets_take(*buckets, client, g_get_real_time() / G_USEC_PER_SEC);
+	if (wait <= 0)
+		return TRUE;
+	bb_err err = {0};
+	bb_err_set(&err, "rate_limited", "too many %s from this address; try again later", what);
+	err.extra = json_pack("{s:i}", "retry_after_s", wait);
+	bb_http_error(resp, &err);
+	resp->retry_after = wait;
+	bb_err_clear(&err);
+	return FALSE;
+}
+
 static const struct { enum lws_token_indexes tok; const char *name; } methods[] = {
 	{WSI_TOKEN_GET_URI, "GET"}, {WSI_TOKEN_POST_URI, "POST"}, {WSI_TOKEN_PUT_URI, "PUT"},
 	{WSI_TOKEN_DELETE_URI, "DELETE"}, {WSI_TOKEN_PATCH_URI, "PATCH"},

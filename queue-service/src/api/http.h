@@ -8,6 +8,7 @@
 #ifndef BB_HTTP_H
 #define BB_HTTP_H
 
+#include "base/bucket.h"
 #include "base/validate.h"
 #include "store/app.h"
 #include "bb_protocol.h"
@@ -67,6 +68,12 @@ void bb_http_answer(bb_http_later *later, bb_http_resp *resp);
 void bb_http_json(bb_http_resp *resp, int status, json_t *o);
 void bb_http_error(bb_http_resp *resp, const bb_err *err);
 void bb_http_error_code(bb_http_resp *resp, const char *code, const char *message);
+/* A per-client-address limit of a public route: takes one token from the client's bucket in
+ * *buckets (made on first use with burst and refill_s; the route's own state, loop only). FALSE
+ * when the client must wait: resp is then 429 rate_limited ("too many <what> from this address")
+ * with Retry-After and retry_after_s. */
+gboolean bb_http_client_rate(bb_http_req *req, bb_http_resp *resp, bb_buckets **buckets, int burst,
+	int refill_s, const char *what);
 /* The clerk of the request's bearer token, or NULL with the error response set (routes_clerk.c). */
 struct bb_clerk *bb_http_clerk(bb_http_req *req, bb_http_resp *resp);
 

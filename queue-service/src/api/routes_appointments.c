@@ -2,7 +2,6 @@
  * cancel and the .ics (docs/rest-api.md, docs/appointments.md). Request checks live here; the
  * work is in appointments/appointments.c. */
 #include "api/http.h"
-#include "base/bucket.h"
 #include "base/timeparse.h"
 #include "store/offices.h"
 #include "appointments/appointments.h"
@@ -83,19 +82,8 @@ static bb_buckets *bookings;
  * generous enough for a family or a citizens' advice desk behind one address (docs/rest-api.md). */
 static gboolean booking_allowed(bb_http_req *req, bb_http_resp *resp)
 {
-	char client[72];
-	bb_client_key(req->peer, client, sizeof(client));
-	if (!bookings)
-		bookings = bb_buckets_new(req->app->cfg.booking_burst, req->app->cfg.booking_refill_s, 200000);
-	int wait = bb_buckets_take(bookings, client, g_get_real_time() / G_USEC_PER_SEC);
-	if (wait <= 0)
-		return TRUE;
-	bb_err err = {0};
-	bb_err_set(&err, "rate_limited", "too many bookings from this address; try again later");
-	err.extra = json_pack("{s:i}", "retry_after_s", wait);
-	reply_error(resp, &err);
-	bb_err_clear(&err);
-	return FALSE;
+	return bb_http_client_rate(req, resp, &bookings, req->app->cfg.booking_burst,
+		req->app->cfg.booking_refill_s, "bookings");
 }
 
 /* POST /api/v1/appointments */

@@ -2,7 +2,6 @@
  * "Callback by e-mail"): a waiting citizen's e-mail address and "I need 5 more minutes", both
  * authorised by the ticket's resume token. The work is in store/callback.c. */
 #include "api/http.h"
-#include "base/bucket.h"
 #include "domain/mailaddr.h"
 #include "store/callback.h"
 #include "appointments/callback_mail.h"
@@ -39,19 +38,8 @@ static bb_buckets *changes;
  * check, so refused attempts count as well. */
 static gboolean change_allowed(bb_http_req *req, bb_http_resp *resp)
 {
-	char client[72];
-	bb_client_key(req->peer, client, sizeof(client));
-	if (!changes)
-		changes = bb_buckets_new(req->app->cfg.callback_burst, req->app->cfg.callback_refill_s, 200000);
-	int wait = bb_buckets_take(changes, client, g_get_real_time() / G_USEC_PER_SEC);
-	if (wait <= 0)
-		return TRUE;
-	bb_err err = {0};
-	bb_err_set(&err, "rate_limited", "too many callback addresses from this address; try again later");
-	bb_http_error(resp, &err);
-	resp->retry_after = wait;
-	bb_err_clear(&err);
-	return FALSE;
+	return bb_http_client_rate(req, resp, &changes, req->app->cfg.callback_burst,
+		req->app->cfg.callback_refill_s, "callback addresses");
 }
 
 /* POST /api/v1/tickets/callback {resume_token, email}: email absent or "" removes the address. */

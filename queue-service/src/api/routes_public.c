@@ -3,7 +3,6 @@
 #include "api/http.h"
 #include "api/http_guard.h"
 #include "api/metrics_offices.h"
-#include "base/bucket.h"
 #include "base/jsonutil.h"
 #include "domain/permit.h"
 #include "store/login.h"
@@ -48,21 +47,11 @@ static void post_join_permit(bb_http_req *req, bb_http_resp *resp)
 		bb_http_error_code(resp, "not_found", "no such office");
 		return;
 	}
+	if (!bb_http_client_rate(req, resp, &permits, app->cfg.permit_burst, app->cfg.permit_refill_s, "join permits"))
+		return;
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	char client[72];
 	bb_client_key(req->peer, client, sizeof(client));
-	if (!permits)
-		permits = bb_buckets_new(app->cfg.permit_burst, app->cfg.permit_refill_s, 200000);
-	int wait = bb_buckets_take(permits, client, now);
-	if (wait > 0) {
-		resp->retry_after = wait;
-		bb_err err = {0};
-		bb_err_set(&err, "rate_limited", "too many join permits for this address; try again later");
-		err.extra = json_pack("{s:i}", "retry_after_s", wait);
-		bb_http_error(resp, &err);
-		bb_err_clear(&err);
-		return;
-	}
 	guint8 key[BB_PERMIT_KEY_LEN];
 	bb_permit_key(app->cfg.internal_secret, key);
 	g_autofree char *permit = bb_permit_make(key, o->id, client, now + app->cfg.permit_ttl_s);
