@@ -14,11 +14,14 @@ struct bb_consultation;
 typedef enum bb_role {
 	BB_ROLE_CITIZEN = 0,   /* every handle starts as a citizen */
 	BB_ROLE_CLERK,         /* after a successful login; never changes back */
+	BB_ROLE_INTERPRETER,   /* joined a consultation with an invitation (`interpret`); never changes back */
+	BB_N_ROLES
 } bb_role;
 
 /* One enum for both roles; bb_session_set_state() knows which transitions each role may make.
  * Citizen: idle -> waiting -> called -> in_consultation -> wrap_up -> idle (or back to waiting).
  * Clerk:   idle (ready) -> calling -> in_consultation -> wrap_up -> idle.
+ * Interpreter: idle -> in_consultation -> idle (left, or the consultation ended).
  * The consultation (consultation/bb_consultation.h) has its own state; these say what the
  * handle may do next. */
 typedef enum bb_state {
@@ -51,6 +54,22 @@ struct bb_session {
 	volatile gint bitrate;          /* REMB cap for this sender (bit/s), 0 = none */
 	volatile gint packets_in;       /* RTP packets received from this handle */
 
+	/* The third participant (consultation/bb_interpreter.h): media_third is, for clerk and
+	 * citizen, the interpreter and, for the interpreter, the citizen (its media_peer is the
+	 * clerk). Same lifetime rule as media_peer, with one addition: when the interpreter leaves,
+	 * the handler thread sets third_drop and this handle's own loop thread drops the pointer
+	 * at its next packet. The layout below is written by the handler thread before relay or
+	 * third_relay turns on, and only read by the hot path afterwards. */
+	bb_session *media_third;
+	volatile gint third_relay;
+	volatile gint third_drop;
+	struct {
+		gint send_mindex[2];        /* [audio, video]: the m-lines carrying this handle's own media */
+		gint recv_mindex[2][2];     /* [0 from media_peer, 1 from media_third][audio, video]; -1 as sent */
+		gint recv_pt[2][2];         /* payload type to use there; -1 keep */
+		gint send_pt[2];            /* payload type of the codec this handle sends; -1 unknown */
+	} layout;
+
 	/* Handler-thread state. */
 	struct bb_consultation *consultation;   /* referenced while the handle takes part in one */
 	gint64 ticket_id;               /* citizen: its ticket (0 = none) */
@@ -70,6 +89,9 @@ struct bb_session {
 	char *display_name;             /* clerk's display name */
 	json_t *offices;                /* clerk's offices: array of strings */
 };
+
+/* The media layout back to "relay as it came" (no third participant known). */
+void bb_session_layout_reset(bb_session *s);
 
 /* Registry */
 void bb_registry_init(void);

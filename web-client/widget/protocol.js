@@ -110,6 +110,10 @@ export const ERRORS = Object.freeze({
   "permit_required": {
     "number": 4726,
     "http": 403
+  },
+  "invite_invalid": {
+    "number": 4727,
+    "http": 404
   }
 });
 
@@ -120,6 +124,7 @@ export const LIMITS = Object.freeze({
   "concern": 500,
   "contact": 120,
   "resume_token": 128,
+  "interpreter_invite": 64,
   "appointment_code": 64,
   "join_permit": 256,
   "clerk_session": 128,
@@ -270,7 +275,13 @@ export const LISTS = Object.freeze({
     "no_show",
     "expired",
     "recovered",
-    "call_failed"
+    "call_failed",
+    "interpreter",
+    "interpreter_gone"
+  ],
+  "interpreter_state": [
+    "joined",
+    "left"
   ],
   "requeue_reason": [
     "requeued",
@@ -494,6 +505,27 @@ export const REQUESTS = Object.freeze({
       "renegotiated"
     ],
     "fields": {}
+  },
+  "invite_interpreter": {
+    "role": "clerk",
+    "jsep": "none",
+    "answers": [
+      "interpreter_invited"
+    ],
+    "fields": {}
+  },
+  "interpret": {
+    "role": "any",
+    "jsep": "offer",
+    "answers": [
+      "interpreting"
+    ],
+    "fields": {
+      "invite": {
+        "type": "text",
+        "limit": "interpreter_invite"
+      }
+    }
   }
 });
 export const REST_BODIES = Object.freeze({
@@ -835,6 +867,8 @@ export const EVENTS = Object.freeze({
   "joined": "citizen",
   "accepted": "both",
   "renegotiated": "both",
+  "interpreter_invited": "clerk",
+  "interpreting": "both",
   "restarted": "citizen",
   "left": "citizen",
   "hungup": "both",
@@ -861,7 +895,8 @@ export const EVENTS = Object.freeze({
   "taken_over": "citizen",
   "arrival": "clerk",
   "queue_unavailable": "both",
-  "queue_available": "both"
+  "queue_available": "both",
+  "interpreter": "both"
 });
 
 // Number of characters as every server counts them: code points, not UTF-16 units.

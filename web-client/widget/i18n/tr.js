@@ -244,6 +244,7 @@ export default {
   'err.too_late': 'Randevu saatiniz geçti. Lütfen yeni bir randevu alın veya bekleme salonuna girin.',
   'err.rate_limited': 'Kısa sürede çok fazla deneme yapıldı. Lütfen {s} saniye bekleyin.',
   'err.permit_required': 'Bekleme salonu kaydınızın süresi doldu. Lütfen tekrar deneyin.',
+  'err.invite_invalid': 'Bu tercüman daveti artık geçerli değil: daha önce kullanıldı veya görüşme sona erdi.',
   'join.err.rate_limited': 'İnternet bağlantınızdan az önce çok sayıda sıra numarası alındı. Lütfen {m} dakika sonra tekrar deneyin – veya randevu alın.',
   'err.invalid_text': '{field} görünmeyen bir özel karakter içeriyor (örneğin kopyalanan metinden). Lütfen metni yeniden yazın.',
   'err.unknown_op': 'Bizim tarafımızda bir hata oluştu. Lütfen birazdan tekrar deneyin.',
