@@ -76,6 +76,17 @@ static void relay_rtp_to(bb_session *from, bb_session *dest, janus_plugin_rtp *p
 	rtp->type = old_pt;
 }
 
+static char *const sender_labels[BB_N_ROLES] = { "citizen", "clerk", "interpreter" };
+
+static void relay_data_to(bb_session *from, bb_session *dest, janus_plugin_data *packet, gboolean labelled) {
+	int role = g_atomic_int_get(&from->role);
+	char *label = packet->label;
+	if(labelled && role >= 0 && role < BB_N_ROLES)
+		packet->label = sender_labels[role];
+	bb_ctx.gateway->relay_data(dest->handle, packet);
+	packet->label = label;
+}
+
 void bb_media_setup(janus_plugin_session *handle) {
 	bb_session *s = session_of(handle);
 	if(!s)
@@ -146,11 +157,14 @@ void bb_media_incoming_data(janus_plugin_session *handle, janus_plugin_data *pac
 	if(!s || !packet->buffer || packet->length == 0)
 		return;
 	bb_session *peer = peer_of(s), *third = third_of(s);
-	/* chat, real-time text and file chunks: relayed as they are to the others, never stored */
+	/* chat, real-time text and file chunks: relayed as they are to the others, never stored.
+	 * Where the interpreter sends or receives, the data channel's label names the sender's role
+	 * (Janus opens a channel per label), so each client can tell who wrote what. */
+	gboolean interpreting = g_atomic_int_get(&s->role) == BB_ROLE_INTERPRETER;
 	if(peer)
-		bb_ctx.gateway->relay_data(peer->handle, packet);
+		relay_data_to(s, peer, packet, interpreting);
 	if(third)
-		bb_ctx.gateway->relay_data(third->handle, packet);
+		relay_data_to(s, third, packet, TRUE);
 }
 
 void bb_media_data_ready(janus_plugin_session *handle) {

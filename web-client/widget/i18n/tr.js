@@ -153,12 +153,16 @@ export default {
   'call.media.own': 'Bağlantınız kesildi. Lütfen bu sayfada kalın – tekrar denemeye devam ediyoruz.',
   'call.media.peer': 'Karşı tarafla bağlantı kesildi. Lütfen görüşmede kalın – bağlantı yeniden kurulur kurulmaz görüntü ve ses geri gelecek.',
   'call.media.back': 'Bağlantı yeniden kuruldu.',
+  'call.interpreter.video': 'Tercümanın videosu',
+  'call.interpreter.joined': 'Görüşmeye bir tercüman katıldı. Görüntüsü artık büyük gösteriliyor.',
+  'call.interpreter.left': 'Tercüman görüşmeden ayrıldı. Görüşme devam ediyor.',
 
   // chat
   'chat.title': 'Yazılı sohbet',
   'chat.hint': 'Yazdıklarınızı karşı taraf anında görür.',
   'chat.input': 'Mesaj yazın',
   'chat.send': 'Gönderin',
+  'chat.interpreter': 'Tercüman',
   'chat.log': 'Sohbet geçmişi',
   'chat.typing': '{who} yazıyor: {text}',
   'chat.me': 'Siz',
