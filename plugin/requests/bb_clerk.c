@@ -213,10 +213,11 @@ static void ticket_claimed(bb_request *rq, const bb_qc_reply *reply) {
 			"the citizen is not connected to this server" : "internal error");
 		return;
 	}
-	bb_reply(rq, BB_JEV_CALLING, json_pack("{s{s:O?s:O?s:O?s:O?s:O?s:O?s:O?}}", "ticket",
+	bb_reply(rq, BB_JEV_CALLING, json_pack("{s{s:O?s:O?s:O?s:O?s:O?s:O?s:bs:O?}}", "ticket",
 		"id", id, "number", json_object_get(ticket, "number"),
 		"office", json_object_get(ticket, "office"), "name", json_object_get(ticket, "name"),
 		"concern", json_object_get(ticket, "concern"), "lang", json_object_get(ticket, "lang"),
+		"needs_interpreter", json_is_true(json_object_get(ticket, "needs_interpreter")),
 		"appointment", json_object_get(ticket, "appointment")), NULL);
 	bb_request_done(rq);
 }

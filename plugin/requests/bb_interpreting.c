@@ -58,6 +58,9 @@ void bb_interpreter_interpret(bb_request *rq) {
 		bb_request_refuse(rq, err, why);
 		return;
 	}
+	/* statistics: the service counts the consultation as one with an interpreter */
+	bb_qc_call(bb_ctx.qc, BB_OP_INTERPRETED, json_pack("{sosI}", "session",
+		bb_session_clerk_token_json(c->clerk), "ticket", (json_int_t)c->ticket_id), NULL, NULL, NULL);
 	char *clerk = bb_session_display_name(c->clerk);
 	bb_reply(rq, BB_JEV_INTERPRETING, json_pack("{s:s?,s:s?}", "ticket", c->number, "clerk", clerk), answer);
 	g_free(clerk);

@@ -89,19 +89,25 @@ async function inviteLink() {
   return field.inputValue();
 }
 
-step('citizen and clerk in a consultation', async () => {
+step('a deaf citizen asks for a sign-language interpreter when joining; the clerk sees it and calls', async () => {
   await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
   await citizen.page.goto(widgetUrl(stack));
   await citizen.page.getByRole('button', { name: `Warteraum betreten – ${stack.office.name}` }).click();
   await citizen.page.getByText('Alles bereit.').waitFor({ timeout: 15000 });
   await citizen.page.getByLabel('Ihr Name (freiwillig)').fill('Erika');
+  await widget(citizen.page).getByLabel('Ich benötige eine Gebärdensprachdolmetschung').check();
   await citizen.page.getByRole('button', { name: 'Jetzt Warteraum betreten' }).click();
   await citizen.page.locator('.ticket-number', { hasText: /-/ }).waitFor({ timeout: 20000 });
   await clerk.page.locator('#queue-panel').getByText('Erika').waitFor({ timeout: 15000 });
+  const badge = clerk.page.locator('#queue-panel tr', { hasText: 'Erika' }).locator('.needs-interpreter');
+  await badge.waitFor({ timeout: 15000 });
+  assert.equal(await badge.locator('.sr-only').textContent(), 'braucht eine Gebärdensprachdolmetschung');
+  await assertAccessible(clerk.page, 'console queue with a citizen asking for an interpreter');
   await callNext().click();
   await citizen.page.getByRole('heading', { name: /^Gespräch mit / }).waitFor({ timeout: 20000 });
   await colour(citizen.page, 'video.remote', BLUE, 'citizen sees the clerk', 'bb-offices');
   await colour(clerk.page, '#citizen-video', RED, 'clerk sees the citizen');
+  await clerk.page.locator('#call-panel .needs-interpreter').waitFor({ timeout: 15000 });
 });
 
 step('the clerk invites by one-time link; the interpreter opens it and all three see and hear each other', async () => {
@@ -190,4 +196,6 @@ step('a new link brings the interpreter back; the clerk hangs up and all three s
   await clerk.page.getByRole('button', { name: 'Abschließen' }).click();
   await clerk.page.locator('#console-status', { hasText: 'Abgeschlossen.' }).waitFor({ timeout: 10000 });
   assert.deepEqual([...clerk.errors, ...citizen.errors, ...interpreter.errors], []);
+  // the statistics count it as a consultation with interpreter
+  assert.equal(stack.sql("SELECT needs_interpreter::text || ' ' || interpreted::text FROM ticket WHERE name = 'Erika'"), 'true true');
 });

@@ -4,7 +4,7 @@ import { h, replace } from '../widget/dom.js';
 import { chatPanel } from '../widget/chat-panel.js';
 import { localized } from '../widget/format.js';
 import { LISTS } from '../widget/protocol.js';
-import { citizenLangBadge } from './citizen-lang.js';
+import { citizenLangBadge, interpreterBadge } from './citizen-lang.js';
 
 const RECONNECT_TEXT = {
   running: 'console.media.reconnecting', sent: 'console.media.reconnectSent', failed: 'console.media.reconnectFailed'
@@ -105,7 +105,8 @@ export function callPanel({ t, state, actions }) {
     heading.textContent = t('console.inCall', { number: ticket.number || '…' });
     const parts = [ticket.name, ticket.concern].filter(Boolean);
     const badge = citizenLangBadge(t, ticket.lang);
-    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]), badge ? [' ', badge] : null);
+    const sign = interpreterBadge(t, ticket.needs_interpreter);
+    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]), badge ? [' ', badge] : null, sign ? [' ', sign] : null);
   }
   setHeading();
 

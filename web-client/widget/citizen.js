@@ -93,7 +93,7 @@ export class CitizenFlow {
   }
 
   // Why: entering is the one place that can fail with full/closed, which leads to booking instead.
-  async enter({ office, name, concern, appointment, devices }) {
+  async enter({ office, name, concern, appointment, devices, needsInterpreter }) {
     unlockAudio();
     this.devices = devices;
     await this.connect();
@@ -102,6 +102,7 @@ export class CitizenFlow {
     if (name) body.name = name;
     if (concern) body.concern = concern;
     if (appointment) body.appointment = appointment;
+    if (needsInterpreter) body.needs_interpreter = true;
     try {
       // A new ticket needs a fresh join permit; one that expired while the citizen was slow (or
       // was refused for any other reason) is replaced once.

@@ -328,6 +328,9 @@ export const REQUESTS = Object.freeze({
       "lang": {
         "type": "enum",
         "list": "citizen_lang"
+      },
+      "needs_interpreter": {
+        "type": "bool"
       }
     }
   },

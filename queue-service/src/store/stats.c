@@ -32,6 +32,7 @@ static const char stats_sql[] =
 	"  count(*) FILTER (WHERE r.issuer AND t.office_id <> t.issued_office_id) AS transferred_out,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.office_id <> t.issued_office_id) AS transferred_in,"
 	"  coalesce(sum(t.transfers) FILTER (WHERE NOT r.issuer), 0) AS transfers,"
+	"  count(*) FILTER (WHERE NOT r.issuer AND t.interpreted) AS with_interpreter,"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wait_s) FILTER (WHERE NOT r.issuer) AS wait_p50,"
 	"  percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wait_s) FILTER (WHERE NOT r.issuer) AS wait_p90,"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY d.consult_s) FILTER (WHERE NOT r.issuer) AS consult_p50,"
@@ -65,7 +66,8 @@ static const char stats_sql[] =
 	"  coalesce(t.transfers, 0),"
 	"  round(t.wait_p50::numeric, 1), round(t.wait_p90::numeric, 1),"
 	"  round(t.consult_p50::numeric, 1), round(t.consult_p90::numeric, 1),"
-	"  coalesce(a.booked, 0), coalesce(a.checked_in, 0), coalesce(a.no_show, 0), coalesce(a.cancelled, 0)"
+	"  coalesce(a.booked, 0), coalesce(a.checked_in, 0), coalesce(a.no_show, 0), coalesce(a.cancelled, 0),"
+	"  coalesce(t.with_interpreter, 0)"
 	" FROM t FULL JOIN a ON a.office = t.office AND a.day = t.day"
 	" WHERE coalesce(t.day, a.day) BETWEEN $1::date AND $2::date"
 	" ORDER BY 1, 2";
@@ -112,6 +114,7 @@ static const column columns[] = {
 	{"consultation_p50_s", COL_SECONDS}, {"consultation_p90_s", COL_SECONDS},
 	{"appointments_booked", COL_INT}, {"appointments_checked_in", COL_INT},
 	{"appointments_no_show", COL_INT}, {"appointments_cancelled", COL_INT},
+	{"with_interpreter", COL_INT},   /* consultations an interpreter took part in */
 };
 
 /* The columns of hours_sql (JSON only: the CSV keeps its one row shape). */

@@ -63,6 +63,7 @@ export default {
   'device.preview': 'صورة الكاميرا الخاصة بكم',
   'device.level': 'مستوى صوت الميكروفون',
   'device.audioOnly': 'الصوت فقط، بدون كاميرا',
+  'device.signLanguage': 'أحتاج إلى مترجم لغة الإشارة',
   'device.name': 'اسمكم (اختياري)',
   'device.concern': 'موضوع طلبكم (اختياري)',
   'device.concernHint': 'مثال: «تغيير تسجيل السيارة».',

@@ -56,6 +56,7 @@ export default {
   'device.preview': 'Изображение с Вашей камеры',
   'device.level': 'Уровень микрофона',
   'device.audioOnly': 'Только звук, без камеры',
+  'device.signLanguage': 'Мне нужен переводчик жестового языка',
   'device.name': 'Ваше имя (необязательно)',
   'device.concern': 'Ваш вопрос (необязательно)',
   'device.concernHint': 'Например: «перерегистрация автомобиля».',

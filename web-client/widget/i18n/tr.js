@@ -46,6 +46,7 @@ export default {
   'device.preview': 'Kamera görüntünüz',
   'device.level': 'Mikrofon seviyesi',
   'device.audioOnly': 'Yalnızca ses, kamerasız',
+  'device.signLanguage': 'İşaret dili tercümanına ihtiyacım var',
   'device.name': 'Adınız (isteğe bağlı)',
   'device.concern': 'Talebiniz (isteğe bağlı)',
   'device.concernHint': 'Örneğin: “Araç kaydında adres değişikliği”.',

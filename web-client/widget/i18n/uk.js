@@ -56,6 +56,7 @@ export default {
   'device.preview': 'Зображення з вашої камери',
   'device.level': 'Рівень мікрофона',
   'device.audioOnly': 'Лише звук, без камери',
+  'device.signLanguage': 'Мені потрібен перекладач жестової мови',
   'device.name': 'Ваше ім’я (необов’язково)',
   'device.concern': 'Ваше питання (необов’язково)',
   'device.concernHint': 'Наприклад: «перереєстрація автомобіля».',
