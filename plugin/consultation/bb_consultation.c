@@ -209,7 +209,7 @@ static void leave(bb_consultation *c, const char *reason, gboolean by_itself, gb
 	bb_session *sides[2] = { c->clerk, c->citizen };
 	for(int i = 0; i < 2; i++) {
 		g_atomic_int_set(&sides[i]->third_relay, 0);
-		g_atomic_int_set(&sides[i]->third_drop, 1);
+		bb_session_release_third(sides[i]);
 	}
 	g_atomic_int_set(&s->relay, 0);
 	g_atomic_int_set(&s->third_relay, 0);
@@ -339,8 +339,12 @@ void bb_consultation_watch(bb_consultation *c, gint64 now_us) {
 	int timeout_s = bb_ctx.settings.media_timeout_s;
 	if(timeout_s <= 0 || c->state != BB_CONSULTATION_STATE_STARTED)
 		return;
-	for(int i = 0; i < 2; i++) {
-		bb_session *side = i == 0 ? c->citizen : c->clerk;
+	bb_session *watched[3] = { c->citizen, c->clerk, c->interpreter };
+	static const bb_proto_side side_of[3] = { BB_SIDE_CITIZEN, BB_SIDE_CLERK, BB_SIDE_INTERPRETER };
+	for(int i = 0; i < 3; i++) {
+		bb_session *side = watched[i];
+		if(!side)
+			continue;
 		gint seen = g_atomic_int_get(&side->packets_in);
 		const char *state = NULL;
 		if(seen != c->packets_seen[i]) {
@@ -358,11 +362,12 @@ void bb_consultation_watch(bb_consultation *c, gint64 now_us) {
 			continue;
 		gint64 quiet = c->stalled[i] ? (now_us - c->moved_us[i]) / G_USEC_PER_SEC : 0;
 		JANUS_LOG(LOG_INFO, "[%s] consultation %s: %s media %s\n", BB_PACKAGE, c->number,
-			bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], state);
-		bb_session *sides[2] = { c->citizen, c->clerk };
-		for(int k = 0; k < 2; k++)
-			bb_push(sides[k], BB_JEV_MEDIA, json_pack("{sssssI}", "state", state,
-				"side", bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], "seconds", (json_int_t)quiet), NULL);
+			bb_side_names[side_of[i]], state);
+		for(int k = 0; k < 3; k++) {
+			if(watched[k])
+				bb_push(watched[k], BB_JEV_MEDIA, json_pack("{sssssI}", "state", state,
+					"side", bb_side_names[side_of[i]], "seconds", (json_int_t)quiet), NULL);
+		}
 	}
 }
 

@@ -37,10 +37,10 @@ typedef struct bb_consultation {
 	char *codec[2];               /* [audio, video] codec clerk and citizen send (citizen's answer) */
 	int pairs[2][2];              /* the clerk's offer: [pair 0 own / 1 third][audio, video] mindex, -1 none */
 	gboolean with_interpreter;    /* an interpreter took part (statistics) */
-	/* dead-media watch (bb_consultation_watch), index 0 citizen, 1 clerk */
-	gint packets_seen[2];
-	gint64 moved_us[2];
-	gboolean stalled[2];
+	/* dead-media watch (bb_consultation_watch), index 0 citizen, 1 clerk, 2 interpreter */
+	gint packets_seen[3];
+	gint64 moved_us[3];
+	gboolean stalled[3];
 } bb_consultation;
 
 const char *bb_consultation_state_name(bb_proto_consultation_state st);

@@ -121,7 +121,7 @@ static void unwire(bb_session **slot) {
 }
 
 static gboolean third_free(bb_session *s) {
-	return !g_atomic_int_get(&s->third_drop) && !g_atomic_pointer_get(&s->media_third);
+	return !g_atomic_pointer_get(&s->media_third);
 }
 
 json_t *bb_interpreter_join(bb_consultation *c, bb_session *s, json_t *jsep_offer, bb_error_code *err,
@@ -133,7 +133,7 @@ json_t *bb_interpreter_join(bb_consultation *c, bb_session *s, json_t *jsep_offe
 	}
 	if(!third_free(c->clerk) || !third_free(c->citizen) || g_atomic_pointer_get(&s->media_peer) ||
 			g_atomic_pointer_get(&s->media_third)) {
-		*why = "the previous interpreter's media is still being released; try again";
+		*why = "the interpreter's handle is still wired to a consultation";
 		return NULL;
 	}
 	*err = BB_E_BAD_REQUEST;
@@ -192,22 +192,24 @@ json_t *bb_interpreter_join(bb_consultation *c, bb_session *s, json_t *jsep_offe
 		bb_session_layout_reset(s);
 		g_free(sdp);
 		*err = BB_E_INVALID_STATE;
-		*why = "the previous interpreter's media is still being released; try again";
+		*why = "the interpreter's handle is still wired to a consultation";
 		return NULL;
 	}
 	if(!wire(&c->citizen->media_third, s)) {
-		/* the clerk's pointer was NULL a moment ago and its hot path never saw third_relay on:
-		 * let its own loop thread drop it */
-		g_atomic_int_set(&c->clerk->third_drop, 1);
+		bb_session_release_third(c->clerk);
 		unwire(&s->media_peer);
 		unwire(&s->media_third);
 		bb_session_layout_reset(s);
 		g_free(sdp);
 		*err = BB_E_INVALID_STATE;
-		*why = "the previous interpreter's media is still being released; try again";
+		*why = "the citizen's handle is still wired to another participant";
 		return NULL;
 	}
 	c->interpreter = bb_session_ref(s);
+	/* the dead-media watch starts counting the interpreter's packets from now */
+	c->packets_seen[2] = g_atomic_int_get(&s->packets_in);
+	c->moved_us[2] = g_get_monotonic_time();
+	c->stalled[2] = FALSE;
 	s->consultation = bb_consultation_ref(c);
 	g_atomic_int_set(&s->role, BB_ROLE_INTERPRETER);
 	(void)bb_session_set_state(s, BB_STATE_IN_CONSULTATION);

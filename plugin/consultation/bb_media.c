@@ -35,16 +35,8 @@ static inline bb_session *peer_of(bb_session *s) {
 	return peer;
 }
 
-/* The third participant to relay to, if any. A third that left is dropped here, on this
- * handle's own loop thread, the only reader of media_third (see bb_session.h). */
+/* The third participant to relay to, if any (see bb_session.h for its lifetime). */
 static inline bb_session *third_of(bb_session *s) {
-	if(g_atomic_int_get(&s->third_drop)) {
-		bb_session *gone = g_atomic_pointer_get(&s->media_third);
-		if(gone && g_atomic_pointer_compare_and_exchange(&s->media_third, gone, NULL))
-			bb_session_unref(gone);
-		g_atomic_int_set(&s->third_drop, 0);
-		return NULL;
-	}
 	if(!g_atomic_int_get(&s->third_relay))
 		return NULL;
 	bb_session *third = g_atomic_pointer_get(&s->media_third);
@@ -207,7 +199,6 @@ void bb_media_hangup(janus_plugin_session *handle) {
 	bb_session *third = g_atomic_pointer_get(&s->media_third);
 	if(third && g_atomic_pointer_compare_and_exchange(&s->media_third, third, NULL))
 		bb_session_unref(third);
-	g_atomic_int_set(&s->third_drop, 0);
 	bb_session_ref(s);
 	bb_work_post(BB_WORK_MEDIA_HANGUP, s, &s->ref, NULL, NULL, NULL);
 }

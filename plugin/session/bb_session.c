@@ -91,6 +91,8 @@ static void session_free(const janus_refcount *ref) {
 	bb_session *third = g_atomic_pointer_get(&s->media_third);
 	if(third)
 		bb_session_unref(third);
+	if(s->third_released)
+		g_ptr_array_free(s->third_released, TRUE);
 	if(s->estimate)
 		json_decref(s->estimate);
 	bb_work *w;
@@ -142,6 +144,15 @@ void bb_registry_clear(void) {
 	g_hash_table_destroy(registry.consulting);
 	registry.by_ticket = registry.clerks = registry.by_handle = registry.consulting = NULL;
 	janus_mutex_unlock(&registry.lock);
+}
+
+void bb_session_release_third(bb_session *s) {
+	bb_session *third = g_atomic_pointer_get(&s->media_third);
+	if(!third || !g_atomic_pointer_compare_and_exchange(&s->media_third, third, NULL))
+		return;   /* none, or this handle's loop thread dropped it meanwhile (hangup_media) */
+	if(!s->third_released)
+		s->third_released = g_ptr_array_new_with_free_func((GDestroyNotify)bb_session_unref);
+	g_ptr_array_add(s->third_released, third);
 }
 
 void bb_session_layout_reset(bb_session *s) {

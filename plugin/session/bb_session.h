@@ -56,13 +56,14 @@ struct bb_session {
 
 	/* The third participant (consultation/bb_interpreter.h): media_third is, for clerk and
 	 * citizen, the interpreter and, for the interpreter, the citizen (its media_peer is the
-	 * clerk). Same lifetime rule as media_peer, with one addition: when the interpreter leaves,
-	 * the handler thread sets third_drop and this handle's own loop thread drops the pointer
-	 * at its next packet. The layout below is written by the handler thread before relay or
-	 * third_relay turns on, and only read by the hot path afterwards. */
+	 * clerk). Set like media_peer. When the interpreter leaves while clerk and citizen go on,
+	 * the handler thread takes the pointer away (compare-and-exchange) but keeps its reference
+	 * in third_released until this session is freed: a packet of this handle's loop thread that
+	 * read the pointer just before still finds valid memory. The layout below is written by the
+	 * handler thread before relay or third_relay turns on, and only read by the hot path after. */
 	bb_session *media_third;
 	volatile gint third_relay;
-	volatile gint third_drop;
+	GPtrArray *third_released;      /* handler thread; references dropped in session_free */
 	struct {
 		gint send_mindex[2];        /* [audio, video]: the m-lines carrying this handle's own media */
 		gint recv_mindex[2][2];     /* [0 from media_peer, 1 from media_third][audio, video]; -1 as sent */
@@ -90,6 +91,9 @@ struct bb_session {
 	json_t *offices;                /* clerk's offices: array of strings */
 };
 
+/* Handler thread: takes media_third away while this handle's loop thread may still relay (see
+ * third_released). Turn third_relay off first. */
+void bb_session_release_third(bb_session *s);
 /* The media layout back to "relay as it came" (no third participant known). */
 void bb_session_layout_reset(bb_session *s);
 

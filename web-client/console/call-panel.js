@@ -160,6 +160,9 @@ export function callPanel({ t, state, actions }) {
         inviteLink.focus();
         inviteLink.select();
       }
+      if (d.interpreterMedia !== undefined) {
+        interpreterState.textContent = t(d.interpreterMedia ? 'console.interpreter.stalled' : 'console.interpreter.flowing');
+      }
       if (d.interpreter) {
         const joined = d.interpreter === 'joined';
         thirdVideo.hidden = !joined;

@@ -417,6 +417,11 @@ function stopRecovery() {
 // The plugin's word on whose media arrives (`side`): our own restarts ICE from here; the citizen's
 // is shown with "Neu verbinden" / "Gespräch beenden" (the widget restarts its own side).
 function mediaState(d) {
+  // the interpreter's media: only said (the interpreter's own page mends its side)
+  if (d.side === 'interpreter' && state.phase === 'in_call' && state.call) {
+    state.call.update({ interpreterMedia: d.state === 'stalled' });
+    return;
+  }
   if (state.phase !== 'in_call' || !state.recovery || (d.side !== 'citizen' && d.side !== 'clerk')) return;
   const stalled = d.state === 'stalled';
   state.media[d.side] = stalled;

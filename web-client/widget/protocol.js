@@ -258,7 +258,8 @@ export const LISTS = Object.freeze({
   ],
   "side": [
     "citizen",
-    "clerk"
+    "clerk",
+    "interpreter"
   ],
   "hangup_reason": [
     "clerk",

@@ -420,6 +420,8 @@ export default {
   'console.interpreter.video': 'Video der Dolmetschung',
   'console.interpreter.joined': 'Die Dolmetscherin / der Dolmetscher ist dem Gespräch beigetreten.',
   'console.interpreter.left': 'Die Dolmetscherin / der Dolmetscher hat das Gespräch verlassen. Das Gespräch geht weiter.',
+  'console.interpreter.stalled': 'Vom Bild und Ton der Dolmetschung kommt gerade nichts an.',
+  'console.interpreter.flowing': 'Bild und Ton der Dolmetschung sind wieder da.',
   'console.interpret.title': 'Dolmetschung im Gespräch',
   'console.interpret.clerk': 'Sachbearbeitung',
   'console.interpret.citizen': 'Bürgerin / Bürger',

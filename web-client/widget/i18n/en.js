@@ -398,6 +398,8 @@ export default {
   'console.interpreter.video': 'Video of the interpreter',
   'console.interpreter.joined': 'The interpreter joined the consultation.',
   'console.interpreter.left': 'The interpreter left the consultation. The consultation goes on.',
+  'console.interpreter.stalled': 'Nothing arrives from the interpreter right now.',
+  'console.interpreter.flowing': 'The interpreter’s picture and sound are back.',
   'console.interpret.title': 'Interpreting in a consultation',
   'console.interpret.clerk': 'Clerk',
   'console.interpret.citizen': 'Citizen',
