@@ -10,7 +10,7 @@ import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
 import { videoColour } from './helpers/media-stats.mjs';
 import {
-  step, watchParties, shot, assertAccessible, until, widgetUrl, consoleUrl, widgetView, clerkLogin, near, widget
+  step, watchParties, shot, assertAccessible, until, widgetUrl, widgetView, clerkLogin, near, widget, tabTo, focused
 } from './helpers/flows.mjs';
 
 const BLUE = [40, 70, 210];
@@ -82,10 +82,14 @@ async function chat(from, to, text) {
   }
 }
 
+// Keyboard only: Tab to "Dolmetschung einladen", Enter; the link field gets the focus, selected.
 async function inviteLink() {
-  await clerk.page.getByRole('button', { name: 'Dolmetschung einladen' }).click();
+  await clerk.page.locator('#call-h').focus();
+  await tabTo(clerk.page, (f) => f.text === 'Dolmetschung einladen', '"Dolmetschung einladen"');
+  await clerk.page.keyboard.press('Enter');
   const field = clerk.page.locator('#interpreter-link');
   await until(async () => (await field.inputValue()).includes('#invite='), { what: 'the invitation link' });
+  await until(async () => (await focused(clerk.page))?.id === 'interpreter-link', { what: 'focus on the link' });
   return field.inputValue();
 }
 
@@ -136,6 +140,12 @@ step('the clerk invites by one-time link; the interpreter opens it and all three
   await shot(clerk.page, '61-clerk-with-interpreter');
   await shot(interpreter.page, '62-interpreter');
   await assertAccessible(interpreter.page, 'interpreter page in a consultation');
+  // the link works once: opened again it says so
+  const again = await interpreter.context.newPage();
+  await again.goto(link);
+  await again.locator('#interp-status', { hasText: 'Die Einladung zum Dolmetschen gilt nicht mehr' }).waitFor({ timeout: 20000 });
+  await assertAccessible(again, 'interpreter page with a used link');
+  await again.close();
   await assertAccessible(citizen.page, 'widget with an interpreter');
   await assertAccessible(clerk.page, 'console with an interpreter');
 });

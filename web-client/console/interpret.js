@@ -38,9 +38,10 @@ const chat = chatPanel({
 });
 const stage = h('div', { class: 'stage three' }, clerkVideo, citizenVideo, selfVideo, ...audios);
 const call = h('section', { class: 'card', id: 'interp-panel', 'aria-labelledby': 'interp-h' },
-  heading, status, stage, h('div', { class: 'actions' }, leaveBtn), chat.el);
+  heading, stage, h('div', { class: 'actions' }, leaveBtn), chat.el);
 call.hidden = true;
-replace(app, h('section', { class: 'card' }, h('p', {}, t('console.interpret.intro'))), call);
+// the status stays visible before, during and after the consultation (and when the link fails)
+replace(app, h('section', { class: 'card' }, h('p', {}, t('console.interpret.intro')), status), call);
 
 function show(key, vars) {
   status.textContent = t(key, vars);
