@@ -11,6 +11,8 @@ static void handle_gone(bb_session *s) {
 	bb_request_drop_backlog(s);
 	if(bb_session_role(s) == BB_ROLE_CLERK)
 		bb_clerk_gone(s);
+	else if(bb_session_role(s) == BB_ROLE_INTERPRETER)
+		bb_interpreter_gone(s);
 	else
 		bb_citizen_gone(s);
 	(void)bb_session_set_state(s, BB_STATE_GONE);

@@ -248,6 +248,8 @@ static json_t *plugin_handle_admin_message(json_t *message) {
 	json_object_set_new(stats, "buergerbuero", json_string("stats"));
 	json_object_set_new(stats, "consultations_running",
 		json_integer(g_atomic_int_get(&bb_ctx.consultations_running)));
+	json_object_set_new(stats, "consultations_with_interpreter",
+		json_integer(g_atomic_int_get(&bb_ctx.consultations_with_interpreter)));
 	json_object_set_new(stats, "requests_handled", json_integer(g_atomic_int_get(&bb_ctx.requests_handled)));
 	json_object_set_new(stats, "requests_deferred", json_integer(g_atomic_int_get(&bb_ctx.requests_deferred)));
 	json_object_set_new(stats, "max_handles", json_integer(bb_ctx.max_handles));

@@ -1,5 +1,6 @@
 /* bb_consultation.c: the consultation object: pairing, offer, start, end of media, close. */
 #include "consultation/bb_consultation.h"
+#include "consultation/bb_sdp_pairs.h"
 #include "core/bb_context.h"
 #include "queue/bb_queue_client.h"
 
@@ -39,6 +40,11 @@ static void consultation_free(const janus_refcount *ref) {
 		bb_session_unref(c->citizen);
 	if(c->pending_called)
 		json_decref(c->pending_called);
+	if(c->interpreter)
+		bb_session_unref(c->interpreter);
+	g_free(c->invite_hash);
+	g_free(c->codec[0]);
+	g_free(c->codec[1]);
 	g_free(c->number);
 	g_free(c->office);
 	g_free(c->offer_sdp);
@@ -113,7 +119,12 @@ bb_error_code bb_consultation_call(bb_session *clerk, json_t *ticket, json_t *js
 	c->office = g_strdup(json_string_value(json_object_get(ticket, "office")));
 	c->clerk = bb_session_ref(clerk);
 	c->citizen = citizen;     /* the lookup's reference */
-	c->offer_sdp = g_strdup(json_string_value(json_object_get(jsep_offer, "sdp")));
+	for(int p = 0; p < 2; p++)
+		c->pairs[p][0] = c->pairs[p][1] = -1;
+	const char *offer_sdp = json_string_value(json_object_get(jsep_offer, "sdp"));
+	c->offer_sdp = bb_sdp_offer_to_citizen(offer_sdp, c->pairs);
+	if(!c->offer_sdp)
+		c->offer_sdp = g_strdup(offer_sdp);
 	clerk->consultation = bb_consultation_ref(c);
 	citizen->consultation = bb_consultation_ref(c);
 	bb_registry_hold_consultation(c->ticket_id);
@@ -167,8 +178,10 @@ void bb_consultation_start(bb_consultation *c, json_t *jsep_answer) {
 	}
 	g_atomic_int_inc(&bb_ctx.consultations_started);
 	g_atomic_int_inc(&bb_ctx.consultations_running);
-	json_t *answer = json_pack("{ssss}", "type", "answer",
-		"sdp", json_string_value(json_object_get(jsep_answer, "sdp")));
+	const char *answer_sdp = json_string_value(json_object_get(jsep_answer, "sdp"));
+	char *to_clerk = bb_sdp_answer_to_clerk(answer_sdp, (const int (*)[BB_KINDS])c->pairs, c->codec);
+	json_t *answer = json_pack("{ssss}", "type", "answer", "sdp", to_clerk ? to_clerk : answer_sdp);
+	g_free(to_clerk);
 	bb_push(c->clerk, BB_JEV_ACCEPTED, NULL, answer);
 	json_decref(answer);
 	const char *started = bb_consultation_state_name(BB_CONSULTATION_STATE_STARTED);
@@ -184,9 +197,59 @@ void bb_consultation_start(bb_consultation *c, json_t *jsep_answer) {
 		bb_consultation_end_media(c, "closed", NULL);
 }
 
+/* ---- the third participant (consultation/bb_interpreter.h) -------------------------------- */
+
+/* The third participant leaves: clerk and citizen stop relaying to it (their loop threads drop
+ * the pointer), its PeerConnection is closed, and (tell_sides) clerk and citizen hear so. */
+static void leave(bb_consultation *c, const char *reason, gboolean by_itself, gboolean tell_sides) {
+	bb_session *s = c->interpreter;
+	if(!s)
+		return;
+	c->interpreter = NULL;
+	bb_session *sides[2] = { c->clerk, c->citizen };
+	for(int i = 0; i < 2; i++) {
+		g_atomic_int_set(&sides[i]->third_relay, 0);
+		bb_session_release_third(sides[i]);
+	}
+	g_atomic_int_set(&s->relay, 0);
+	g_atomic_int_set(&s->third_relay, 0);
+	if(bb_session_state(s) == BB_STATE_IN_CONSULTATION)
+		(void)bb_session_set_state(s, BB_STATE_IDLE);
+	bb_session_set_ticket_info(s, NULL, NULL);
+	if(!by_itself)
+		bb_push(s, BB_JEV_HANGUP, json_pack("{ss}", "reason", reason), NULL);
+	bb_session_close_pc(s);
+	if(s->consultation == c) {
+		s->consultation = NULL;
+		bb_consultation_unref(c);
+	}
+	if(tell_sides) {
+		const char *left = bb_interpreter_state_names[BB_INTERPRETER_STATE_LEFT];
+		for(int i = 0; i < 2; i++)
+			bb_push(sides[i], BB_JEV_INTERPRETER, json_pack("{ssss}", "state", left, "reason", reason), NULL);
+	}
+	bb_consultation_notify(c, "interpreter_left", reason);
+	JANUS_LOG(LOG_INFO, "[%s] consultation %s: interpreter %p left (%s)\n", BB_PACKAGE, c->number,
+		(void *)s->handle, reason);
+	bb_session_unref(s);
+}
+
+void bb_consultation_interpreter_leave(bb_consultation *c, const char *reason, gboolean by_itself) {
+	leave(c, reason, by_itself, TRUE);
+}
+
+/* The consultation's media ended: the invitation goes; the interpreter hears why, like the two
+ * others (who hear their own `hangup`, not `interpreter`). */
+static void interpreter_end(bb_consultation *c, const char *reason, bb_session *by) {
+	g_clear_pointer(&c->invite_hash, g_free);
+	if(c->interpreter)
+		leave(c, reason, c->interpreter == by, FALSE);
+}
+
 void bb_consultation_end_media(bb_consultation *c, const char *reason, bb_session *by) {
 	if(c->state != BB_CONSULTATION_STATE_STARTED || !bb_consultation_set_state(c, BB_CONSULTATION_STATE_ENDED))
 		return;
+	interpreter_end(c, reason, by);
 	bb_session *sides[2] = { c->clerk, c->citizen };
 	for(int i = 0; i < 2; i++) {
 		bb_session *s = sides[i];
@@ -227,6 +290,7 @@ void bb_consultation_close(bb_consultation *c, const char *reason, bb_session *b
 		bb_session_close_pc(c->clerk);
 	}
 	(void)bb_consultation_set_state(c, BB_CONSULTATION_STATE_CLOSED);
+	interpreter_end(c, reason, by);
 	if(c->pending_called) {
 		json_decref(c->pending_called);
 		c->pending_called = NULL;
@@ -240,6 +304,12 @@ void bb_consultation_pc_ended(bb_session *s, gboolean requested) {
 	bb_consultation *c = s->consultation;
 	if(!c)
 		return;
+	if(s == c->interpreter) {
+		/* the interpreter's page or network went away: clerk and citizen go on 1:1 */
+		if(!requested)
+			bb_consultation_interpreter_leave(c, "interpreter_gone", TRUE);
+		return;
+	}
 	if(s == c->citizen && c->pending_called && c->state == BB_CONSULTATION_STATE_CALLING) {
 		if(!send_called(c)) {
 			/* the citizen's handle cannot take the offer: the clerk hears so and calls again */
@@ -269,8 +339,12 @@ void bb_consultation_watch(bb_consultation *c, gint64 now_us) {
 	int timeout_s = bb_ctx.settings.media_timeout_s;
 	if(timeout_s <= 0 || c->state != BB_CONSULTATION_STATE_STARTED)
 		return;
-	for(int i = 0; i < 2; i++) {
-		bb_session *side = i == 0 ? c->citizen : c->clerk;
+	bb_session *watched[3] = { c->citizen, c->clerk, c->interpreter };
+	static const bb_proto_side side_of[3] = { BB_SIDE_CITIZEN, BB_SIDE_CLERK, BB_SIDE_INTERPRETER };
+	for(int i = 0; i < 3; i++) {
+		bb_session *side = watched[i];
+		if(!side)
+			continue;
 		gint seen = g_atomic_int_get(&side->packets_in);
 		const char *state = NULL;
 		if(seen != c->packets_seen[i]) {
@@ -288,17 +362,22 @@ void bb_consultation_watch(bb_consultation *c, gint64 now_us) {
 			continue;
 		gint64 quiet = c->stalled[i] ? (now_us - c->moved_us[i]) / G_USEC_PER_SEC : 0;
 		JANUS_LOG(LOG_INFO, "[%s] consultation %s: %s media %s\n", BB_PACKAGE, c->number,
-			bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], state);
-		bb_session *sides[2] = { c->citizen, c->clerk };
-		for(int k = 0; k < 2; k++)
-			bb_push(sides[k], BB_JEV_MEDIA, json_pack("{sssssI}", "state", state,
-				"side", bb_side_names[i == 0 ? BB_SIDE_CITIZEN : BB_SIDE_CLERK], "seconds", (json_int_t)quiet), NULL);
+			bb_side_names[side_of[i]], state);
+		for(int k = 0; k < 3; k++) {
+			if(watched[k])
+				bb_push(watched[k], BB_JEV_MEDIA, json_pack("{sssssI}", "state", state,
+					"side", bb_side_names[side_of[i]], "seconds", (json_int_t)quiet), NULL);
+		}
 	}
 }
 
 void bb_consultation_forget_media(bb_session *s) {
 	g_atomic_int_set(&s->relay, 0);
+	g_atomic_int_set(&s->third_relay, 0);
 	bb_session *peer = g_atomic_pointer_get(&s->media_peer);
 	if(peer && g_atomic_pointer_compare_and_exchange(&s->media_peer, peer, NULL))
 		bb_session_unref(peer);
+	bb_session *third = g_atomic_pointer_get(&s->media_third);
+	if(third && g_atomic_pointer_compare_and_exchange(&s->media_third, third, NULL))
+		bb_session_unref(third);
 }

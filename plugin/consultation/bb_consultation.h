@@ -31,10 +31,16 @@ typedef struct bb_consultation {
 	char *renegotiate_transaction;/* the clerk's renegotiate request waiting for the citizen's answer */
 	gboolean restarting;          /* the citizen's ICE restart offer is out */
 	gint64 started_us;            /* monotonic, when media started */
-	/* dead-media watch (bb_consultation_watch), index 0 citizen, 1 clerk */
-	gint packets_seen[2];
-	gint64 moved_us[2];
-	gboolean stalled[2];
+	/* the third participant (consultation/bb_interpreter.h) */
+	bb_session *interpreter;      /* referenced while it takes part */
+	char *invite_hash;            /* SHA-256 (hex) of the open invitation, NULL = none */
+	char *codec[2];               /* [audio, video] codec clerk and citizen send (citizen's answer) */
+	int pairs[2][2];              /* the clerk's offer: [pair 0 own / 1 third][audio, video] mindex, -1 none */
+	gboolean with_interpreter;    /* an interpreter took part (statistics) */
+	/* dead-media watch (bb_consultation_watch), index 0 citizen, 1 clerk, 2 interpreter */
+	gint packets_seen[3];
+	gint64 moved_us[3];
+	gboolean stalled[3];
 } bb_consultation;
 
 const char *bb_consultation_state_name(bb_proto_consultation_state st);
@@ -68,6 +74,9 @@ void bb_consultation_forget_media(bb_session *s);
  * packet counter did not move for media_timeout_s is `stalled` (both sides hear `media`), and
  * `flowing` again once it moves. */
 void bb_consultation_watch(bb_consultation *c, gint64 now_us);
+/* The interpreter leaves (`reason`, a hangup_reason); clerk and citizen go on 1:1 and hear
+ * `interpreter` left. by_itself: it asked, or its handle is gone (no `hangup` to it). */
+void bb_consultation_interpreter_leave(bb_consultation *c, const char *reason, gboolean by_itself);
 /* Notifies Janus event handlers (if enabled). */
 void bb_consultation_notify(bb_consultation *c, const char *event, const char *reason);
 

@@ -45,6 +45,7 @@ typedef struct bb_context {
 	/* statistics, atomics */
 	volatile gint consultations_started;
 	volatile gint consultations_running;
+	volatile gint consultations_with_interpreter;
 	volatile gint requests_handled;
 	volatile gint requests_deferred;   /* waited behind an earlier request of the same handle */
 	volatile gint handles_refused;     /* create_session refused at max_handles */

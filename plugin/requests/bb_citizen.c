@@ -3,6 +3,7 @@
 #include "requests/bb_request.h"
 #include "requests/bb_events.h"
 #include "consultation/bb_consultation.h"
+#include "consultation/bb_sdp_pairs.h"
 #include "core/bb_context.h"
 
 #include <janus/debug.h>
@@ -155,8 +156,10 @@ void bb_citizen_accept(bb_request *rq) {
 	}
 	if(c && state == BB_STATE_IN_CONSULTATION && c->renegotiate_transaction) {
 		/* answer to the clerk's renegotiation (screen sharing added or removed) */
-		json_t *answer = json_pack("{ssss}", "type", "answer",
-			"sdp", json_string_value(json_object_get(rq->jsep, "sdp")));
+		const char *sdp = json_string_value(json_object_get(rq->jsep, "sdp"));
+		char *to_clerk = bb_sdp_answer_to_clerk(sdp, (const int (*)[BB_KINDS])c->pairs, c->codec);
+		json_t *answer = json_pack("{ssss}", "type", "answer", "sdp", to_clerk ? to_clerk : sdp);
+		g_free(to_clerk);
 		bb_reply_late(c->clerk, c->renegotiate_transaction, BB_JREQ_RENEGOTIATE, BB_JEV_RENEGOTIATED,
 			NULL, answer);
 		json_decref(answer);

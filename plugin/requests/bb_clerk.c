@@ -3,6 +3,7 @@
  * goes away. Every queue-service call of a clerk carries the clerk's session token. */
 #include "requests/bb_request.h"
 #include "consultation/bb_consultation.h"
+#include "consultation/bb_sdp_pairs.h"
 #include "core/bb_context.h"
 
 #include <janus/debug.h>
@@ -212,10 +213,11 @@ static void ticket_claimed(bb_request *rq, const bb_qc_reply *reply) {
 			"the citizen is not connected to this server" : "internal error");
 		return;
 	}
-	bb_reply(rq, BB_JEV_CALLING, json_pack("{s{s:O?s:O?s:O?s:O?s:O?s:O?s:O?}}", "ticket",
+	bb_reply(rq, BB_JEV_CALLING, json_pack("{s{s:O?s:O?s:O?s:O?s:O?s:O?s:bs:O?}}", "ticket",
 		"id", id, "number", json_object_get(ticket, "number"),
 		"office", json_object_get(ticket, "office"), "name", json_object_get(ticket, "name"),
 		"concern", json_object_get(ticket, "concern"), "lang", json_object_get(ticket, "lang"),
+		"needs_interpreter", json_is_true(json_object_get(ticket, "needs_interpreter")),
 		"appointment", json_object_get(ticket, "appointment")), NULL);
 	bb_request_done(rq);
 }
@@ -394,8 +396,11 @@ void bb_clerk_renegotiate(bb_request *rq) {
 		bb_request_refuse(rq, BB_E_INVALID_STATE, "no consultation running");
 		return;
 	}
+	const char *sdp = json_string_value(json_object_get(rq->jsep, "sdp"));
 	g_free(c->offer_sdp);
-	c->offer_sdp = g_strdup(json_string_value(json_object_get(rq->jsep, "sdp")));
+	c->offer_sdp = bb_sdp_offer_to_citizen(sdp, c->pairs);
+	if(!c->offer_sdp)
+		c->offer_sdp = g_strdup(sdp);
 	json_t *offer = json_pack("{ssss}", "type", "offer", "sdp", c->offer_sdp);
 	if(bb_push(c->citizen, BB_JEV_RENEGOTIATE, NULL, offer) != 0) {
 		bb_reply_error(rq, BB_E_CITIZEN_GONE, "the citizen could not take the new offer", NULL);

@@ -6,12 +6,27 @@
 
 #include <janus/debug.h>
 
-/* Both roles can hang up; each side has its own consequences. */
+/* Every role can hang up; each has its own consequences (the interpreter only leaves). */
 static void hangup_by_role(bb_request *rq) {
-	if(bb_session_role(rq->session) == BB_ROLE_CLERK)
+	switch(bb_session_role(rq->session)) {
+	case BB_ROLE_CLERK:
 		bb_clerk_hangup(rq);
-	else
+		break;
+	case BB_ROLE_INTERPRETER:
+		bb_interpreter_hangup(rq);
+		break;
+	default:
 		bb_citizen_hangup(rq);
+		break;
+	}
+}
+
+/* An interpreter never becomes a clerk on the same handle. */
+static void login_by_role(bb_request *rq) {
+	if(bb_session_role(rq->session) == BB_ROLE_INTERPRETER)
+		bb_request_refuse(rq, BB_E_FORBIDDEN, "request not allowed for this role");
+	else
+		bb_clerk_login(rq);
 }
 
 /* The handler of every request of the catalogue (protocol/janus-api.json); who may send it, its
@@ -22,7 +37,7 @@ static void (*const handlers[BB_JREQ_N])(bb_request *rq) = {
 	[BB_JREQ_LEAVE] = bb_citizen_leave,
 	[BB_JREQ_RESTART] = bb_citizen_restart,
 	[BB_JREQ_HANGUP] = hangup_by_role,
-	[BB_JREQ_LOGIN] = bb_clerk_login,
+	[BB_JREQ_LOGIN] = login_by_role,
 	[BB_JREQ_PRESENCE] = bb_clerk_presence,
 	[BB_JREQ_QUEUE] = bb_clerk_queue,
 	[BB_JREQ_QUEUE_PAGE] = bb_clerk_queue_page,
@@ -34,6 +49,8 @@ static void (*const handlers[BB_JREQ_N])(bb_request *rq) = {
 	[BB_JREQ_BROADCAST] = bb_clerk_broadcast,
 	[BB_JREQ_APPOINTMENT_NO_SHOW] = bb_clerk_appointment_no_show,
 	[BB_JREQ_RENEGOTIATE] = bb_clerk_renegotiate,
+	[BB_JREQ_INVITE_INTERPRETER] = bb_clerk_invite_interpreter,
+	[BB_JREQ_INTERPRET] = bb_interpreter_interpret,
 };
 
 gboolean bb_request_table_complete(void) {
@@ -116,6 +133,7 @@ static void run(bb_request *rq) {
 		bb_request_refuse(rq, BB_E_UNKNOWN_REQUEST, "unknown request");
 		return;
 	}
+	/* an interpreter is neither: it cannot call, finish, see the queue or act as a citizen */
 	bb_role role = bb_session_role(s);
 	if((rq->def->audience == BB_AUDIENCE_CLERK && role != BB_ROLE_CLERK) ||
 			(rq->def->audience == BB_AUDIENCE_CITIZEN && role != BB_ROLE_CITIZEN)) {

@@ -51,11 +51,15 @@ void bb_clerk_requeue(bb_request *rq);
 void bb_clerk_broadcast(bb_request *rq);
 void bb_clerk_appointment_no_show(bb_request *rq);
 void bb_clerk_renegotiate(bb_request *rq);
+void bb_clerk_invite_interpreter(bb_request *rq);
+void bb_interpreter_interpret(bb_request *rq);
+void bb_interpreter_hangup(bb_request *rq);
 
 /* The handle went away (requests/bb_citizen.c, requests/bb_clerk.c): whatever it took part in
  * ends, its ticket goes to the grace period or back to the waiting room. */
 void bb_citizen_gone(bb_session *s);
 void bb_clerk_gone(bb_session *s);
+void bb_interpreter_gone(bb_session *s);
 /* The clerk's PeerConnection ended without the plugin asking (requests/bb_clerk.c): a call the
  * citizen has not answered yet is withdrawn (`hangup` closed, the ticket `requeued` call_failed). */
 void bb_clerk_pc_lost(bb_session *clerk);

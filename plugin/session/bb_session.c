@@ -29,7 +29,7 @@ static const char *state_names[BB_N_STATES] = {
 #define T(st) (1u << (st))
 /* Allowed transitions per role: transitions[role][from] is a bit set of target states. Every
  * state may go to GONE (the handle can vanish at any time). */
-static const guint transitions[2][BB_N_STATES] = {
+static const guint transitions[BB_N_ROLES][BB_N_STATES] = {
 	[BB_ROLE_CITIZEN] = {
 		[BB_STATE_IDLE] = T(BB_STATE_WAITING),
 		[BB_STATE_WAITING] = T(BB_STATE_IDLE) | T(BB_STATE_CALLED) | T(BB_STATE_WAITING),
@@ -43,7 +43,12 @@ static const guint transitions[2][BB_N_STATES] = {
 		[BB_STATE_IN_CONSULTATION] = T(BB_STATE_WRAP_UP) | T(BB_STATE_IDLE),
 		[BB_STATE_WRAP_UP] = T(BB_STATE_IDLE),
 	},
+	[BB_ROLE_INTERPRETER] = {
+		[BB_STATE_IDLE] = T(BB_STATE_IN_CONSULTATION),
+		[BB_STATE_IN_CONSULTATION] = T(BB_STATE_IDLE),
+	},
 };
+static const char *role_names[BB_N_ROLES] = { "citizen", "clerk", "interpreter" };
 #undef T
 
 const char *bb_state_name(bb_state st) {
@@ -67,13 +72,13 @@ gboolean bb_session_set_state(bb_session *s, bb_state to) {
 		return FALSE;
 	if(to != BB_STATE_GONE && !(transitions[role][from] & (1u << to))) {
 		JANUS_LOG(LOG_WARN, "[%s] %p (%s): refused state change %s -> %s\n", BB_PACKAGE,
-			(void *)s->handle, role == BB_ROLE_CLERK ? "clerk" : "citizen",
+			(void *)s->handle, role_names[role],
 			bb_state_name(from), bb_state_name(to));
 		return FALSE;
 	}
 	g_atomic_int_set(&s->state, to);
 	JANUS_LOG(LOG_VERB, "[%s] %p (%s): %s -> %s\n", BB_PACKAGE, (void *)s->handle,
-		role == BB_ROLE_CLERK ? "clerk" : "citizen", bb_state_name(from), bb_state_name(to));
+		role_names[role], bb_state_name(from), bb_state_name(to));
 	return TRUE;
 }
 
@@ -83,6 +88,11 @@ static void session_free(const janus_refcount *ref) {
 	bb_session *peer = g_atomic_pointer_get(&s->media_peer);
 	if(peer)
 		bb_session_unref(peer);
+	bb_session *third = g_atomic_pointer_get(&s->media_third);
+	if(third)
+		bb_session_unref(third);
+	if(s->third_released)
+		g_ptr_array_free(s->third_released, TRUE);
 	if(s->estimate)
 		json_decref(s->estimate);
 	bb_work *w;
@@ -136,10 +146,31 @@ void bb_registry_clear(void) {
 	janus_mutex_unlock(&registry.lock);
 }
 
+void bb_session_release_third(bb_session *s) {
+	bb_session *third = g_atomic_pointer_get(&s->media_third);
+	if(!third || !g_atomic_pointer_compare_and_exchange(&s->media_third, third, NULL))
+		return;   /* none, or this handle's loop thread dropped it meanwhile (hangup_media) */
+	if(!s->third_released)
+		s->third_released = g_ptr_array_new_with_free_func((GDestroyNotify)bb_session_unref);
+	g_ptr_array_add(s->third_released, third);
+}
+
+void bb_session_layout_reset(bb_session *s) {
+	for(int k = 0; k < 2; k++) {
+		s->layout.send_mindex[k] = -1;
+		s->layout.send_pt[k] = -1;
+		for(int slot = 0; slot < 2; slot++) {
+			s->layout.recv_mindex[slot][k] = -1;
+			s->layout.recv_pt[slot][k] = -1;
+		}
+	}
+}
+
 bb_session *bb_session_create(janus_plugin_session *handle) {
 	bb_session *s = g_new0(bb_session, 1);
 	s->handle = handle;
 	s->position = -1;
+	bb_session_layout_reset(s);
 	g_queue_init(&s->backlog);
 	g_mutex_init(&s->lock);
 	janus_refcount_init(&s->ref, session_free);
@@ -359,7 +390,7 @@ gboolean bb_session_serves(bb_session *s, const char *office) {
 json_t *bb_session_describe(bb_session *s) {
 	bb_role role = bb_session_role(s);
 	json_t *info = json_object();
-	json_object_set_new(info, "role", json_string(role == BB_ROLE_CLERK ? "clerk" : "citizen"));
+	json_object_set_new(info, "role", json_string(role_names[role]));
 	json_object_set_new(info, "state", json_string(bb_state_name(bb_session_state(s))));
 	g_mutex_lock(&s->lock);
 	json_object_set_new(info, "ticket", s->ticket_number ? json_string(s->ticket_number) : json_null());

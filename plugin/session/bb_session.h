@@ -14,11 +14,14 @@ struct bb_consultation;
 typedef enum bb_role {
 	BB_ROLE_CITIZEN = 0,   /* every handle starts as a citizen */
 	BB_ROLE_CLERK,         /* after a successful login; never changes back */
+	BB_ROLE_INTERPRETER,   /* joined a consultation with an invitation (`interpret`); never changes back */
+	BB_N_ROLES
 } bb_role;
 
 /* One enum for both roles; bb_session_set_state() knows which transitions each role may make.
  * Citizen: idle -> waiting -> called -> in_consultation -> wrap_up -> idle (or back to waiting).
  * Clerk:   idle (ready) -> calling -> in_consultation -> wrap_up -> idle.
+ * Interpreter: idle -> in_consultation -> idle (left, or the consultation ended).
  * The consultation (consultation/bb_consultation.h) has its own state; these say what the
  * handle may do next. */
 typedef enum bb_state {
@@ -51,6 +54,23 @@ struct bb_session {
 	volatile gint bitrate;          /* REMB cap for this sender (bit/s), 0 = none */
 	volatile gint packets_in;       /* RTP packets received from this handle */
 
+	/* The third participant (consultation/bb_interpreter.h): media_third is, for clerk and
+	 * citizen, the interpreter and, for the interpreter, the citizen (its media_peer is the
+	 * clerk). Set like media_peer. When the interpreter leaves while clerk and citizen go on,
+	 * the handler thread takes the pointer away (compare-and-exchange) but keeps its reference
+	 * in third_released until this session is freed: a packet of this handle's loop thread that
+	 * read the pointer just before still finds valid memory. The layout below is written by the
+	 * handler thread before relay or third_relay turns on, and only read by the hot path after. */
+	bb_session *media_third;
+	volatile gint third_relay;
+	GPtrArray *third_released;      /* handler thread; references dropped in session_free */
+	struct {
+		gint send_mindex[2];        /* [audio, video]: the m-lines carrying this handle's own media */
+		gint recv_mindex[2][2];     /* [0 from media_peer, 1 from media_third][audio, video]; -1 as sent */
+		gint recv_pt[2][2];         /* payload type to use there; -1 keep */
+		gint send_pt[2];            /* payload type of the codec this handle sends; -1 unknown */
+	} layout;
+
 	/* Handler-thread state. */
 	struct bb_consultation *consultation;   /* referenced while the handle takes part in one */
 	gint64 ticket_id;               /* citizen: its ticket (0 = none) */
@@ -70,6 +90,12 @@ struct bb_session {
 	char *display_name;             /* clerk's display name */
 	json_t *offices;                /* clerk's offices: array of strings */
 };
+
+/* Handler thread: takes media_third away while this handle's loop thread may still relay (see
+ * third_released). Turn third_relay off first. */
+void bb_session_release_third(bb_session *s);
+/* The media layout back to "relay as it came" (no third participant known). */
+void bb_session_layout_reset(bb_session *s);
 
 /* Registry */
 void bb_registry_init(void);

@@ -197,16 +197,17 @@ test('capacity: full with slots, refused join does not consume a number', async 
   await plugin.call('leave', { ticket: next.ticket.id });
 });
 
-test('retention: name and concern of a finished ticket are erased, numbers stay', async () => {
-  const t = await plugin.call('join', { office: 'fs', name: 'Erika Mustermann', concern: 'Führerschein' });
+test('retention: name, concern and the interpreter wish of a finished ticket are erased, numbers stay', async () => {
+  const t = await plugin.call('join', { office: 'fs', name: 'Erika Mustermann', concern: 'Führerschein', needs_interpreter: true });
+  assert.equal(t.ticket.needs_interpreter, true);
   await plugin.call('leave', { ticket: t.ticket.id });
   let row;
   for (let i = 0; i < 40; i++) {
-    row = stack.pg.psql(`SELECT coalesce(name, '-') || '|' || coalesce(concern, '-') || '|' || number || '|' || state FROM ticket WHERE id = ${t.ticket.id}`, 'bb');
+    row = stack.pg.psql(`SELECT coalesce(name, '-') || '|' || coalesce(concern, '-') || '|' || number || '|' || state || '|' || needs_interpreter FROM ticket WHERE id = ${t.ticket.id}`, 'bb');
     if (row.startsWith('-|-|')) break;
     await sleep(250);
   }
-  assert.equal(row, `-|-|${t.ticket.number}|cancelled`);
+  assert.equal(row, `-|-|${t.ticket.number}|cancelled|false`);
   assert.doesNotMatch(svc.log, /Erika|Mustermann|Führerschein/, 'personal data never logged');
 });
 

@@ -52,14 +52,22 @@ before(async () => {
   await waitOffice(svc, 'fs', (o) => o.status === 'open');
   const m = tokens.mueller;
   const join = async () => (await plugin.call('join', { office: 'kfz', name: 'Erika', concern: 'Geheim' })).ticket.id;
-  const serve = async (session, id, outcome) => {
+  const serve = async (session, id, outcome, interpreted = false) => {
     await plugin.call('call', { session, ticket: id });
     await plugin.call('accept', { ticket: id });
+    // an interpreter took part (the plugin says so when one joins)
+    if (interpreted) await plugin.call('interpreted', { session, ticket: id });
     await plugin.call('finish', { session, ticket: id, outcome });
   };
   const t = [];
   for (let i = 0; i < 9; i++) t.push(await join());
-  await serve(m, t[0], 'served');
+  // the citizen asked for a sign-language interpreter: the ticket says so
+  const asked = (await plugin.call('join', { office: 'kfz', needs_interpreter: true })).ticket;
+  assert.equal(asked.needs_interpreter, true);
+  await plugin.call('leave', { ticket: asked.id });
+  q(`DELETE FROM ticket WHERE id = ${Number(asked.id)}`);
+  await assert.rejects(plugin.call('interpreted', { session: m, ticket: t[0] }), /illegal_transition|not in a consultation/);
+  await serve(m, t[0], 'served', true);
   await serve(m, t[1], 'served');
   await serve(m, t[2], 'forwarded');
   await serve(m, t[3], 'no_show');
@@ -104,7 +112,7 @@ after(async () => {
 });
 
 const zeroAppts = { appointments_booked: 0, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 0,
-  expired_callback: 0 };
+  expired_callback: 0, with_interpreter: 0 };
 
 test('admin sees exact counts and percentiles for every office', async () => {
   const r = await stats(`from=${day}&to=${apptDay}`, tokens.chefin);
@@ -115,14 +123,15 @@ test('admin sees exact counts and percentiles for every office', async () => {
     { office: 'fs', day: apptDay, issued: 0, served: 0, forwarded: 0, no_show: 0, cancelled: 0, expired_grace: 0,
       expired_closing: 0, unfinished: 0, transferred_out: 0, transferred_in: 0, transfers: 0,
       wait_p50_s: null, wait_p90_s: null, consultation_p50_s: null, consultation_p90_s: null,
-      appointments_booked: 2, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 1, expired_callback: 0 },
+      appointments_booked: 2, appointments_checked_in: 0, appointments_no_show: 0, appointments_cancelled: 1, expired_callback: 0,
+      with_interpreter: 0 },
     { office: 'fs', day, issued: 0, served: 1, forwarded: 0, no_show: 0, cancelled: 0, expired_grace: 0,
       expired_closing: 0, unfinished: 0, transferred_out: 0, transferred_in: 1, transfers: 1,
       wait_p50_s: 50, wait_p90_s: 50, consultation_p50_s: 30, consultation_p90_s: 30, ...zeroAppts },
     // waits 10, 20, 40, 100 (the no-show was called too); consultations 60, 120, 300 (done only)
     { office: 'kfz', day, issued: 9, served: 2, forwarded: 1, no_show: 1, cancelled: 1, expired_grace: 1,
       expired_closing: 1, unfinished: 1, transferred_out: 1, transferred_in: 0, transfers: 0,
-      wait_p50_s: 30, wait_p90_s: 82, consultation_p50_s: 120, consultation_p90_s: 264, ...zeroAppts },
+      wait_p50_s: 30, wait_p90_s: 82, consultation_p50_s: 120, consultation_p90_s: 264, ...zeroAppts, with_interpreter: 1 },
   ].sort((a, b) => (a.office + a.day).localeCompare(b.office + b.day)));
   const text = JSON.stringify(r.body);
   assert.ok(!text.includes('Erika') && !text.includes('Geheim') && !text.includes('Max'), 'no personal data');
@@ -185,8 +194,9 @@ test('CSV download: RFC 4180 shape, headers, same numbers', async () => {
   assert.equal(lines.length, 3);
   const header = lines[0].split(',');
   assert.equal(header[0], 'office');
-  assert.equal(header.length, 22);
-  assert.equal(header[21], 'expired_callback', 'a new column goes last');
+  assert.equal(header.length, 23);
+  assert.equal(header[21], 'expired_callback', 'new columns go last');
+  assert.equal(header[22], 'with_interpreter');
   const kfz = Object.fromEntries(lines[2].split(',').map((v, i) => [header[i], v]));
   assert.equal(kfz.office, 'kfz');
   assert.equal(kfz.issued, '9');

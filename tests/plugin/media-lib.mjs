@@ -11,8 +11,8 @@ export const netnsAddr = process.env.BB_NETNS_ADDR;
 const CHROMIUM = process.env.BB_CHROMIUM || '/usr/bin/chromium';
 
 // A YUV4MPEG2 clip of one solid colour (BT.601 limited range), looped by Chromium's fake camera.
-export function writeY4m(file, [y, u, v], w = 320, h = 240, frames = 10) {
-  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F15:1 Ip A1:1 C420jpeg\n`);
+export function writeY4m(file, [y, u, v], w = 320, h = 240, frames = 10, fps = 15) {
+  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F${fps}:1 Ip A1:1 C420jpeg\n`);
   const frame = Buffer.concat([
     Buffer.from('FRAME\n'),
     Buffer.alloc(w * h, y), Buffer.alloc((w / 2) * (h / 2), u), Buffer.alloc((w / 2) * (h / 2), v),
@@ -21,6 +21,7 @@ export function writeY4m(file, [y, u, v], w = 320, h = 240, frames = 10) {
 }
 export const RED = [81, 90, 240];
 export const BLUE = [41, 240, 110];
+export const GREEN = [145, 54, 34];
 
 // Serves the test page, janus.js (Debian's, matching Janus 1.1.2) and webrtc-adapter.
 export function startPageServer() {

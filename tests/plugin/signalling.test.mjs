@@ -387,6 +387,134 @@ test('role checks: citizens cannot send clerk requests, clerks cannot join', asy
   await cleanup(h, k);
 });
 
+// The synthetic offer with a second, receive-only audio+video pair (mids 3, 4) for a third
+// participant, as the console and the interpreter page offer it.
+function twoPairOffer() {
+  const offer = fakeOffer();
+  const [head, audio, video, data] = offer.sdp.split(/(?=m=)/);
+  const common = audio.split('\r\n').filter((l) => /^a=(ice-|fingerprint|setup)/.test(l));
+  const extra = (kind, mid, pt, map) => [`m=${kind} 9 UDP/TLS/RTP/SAVPF ${pt}`, 'c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0',
+    ...common, `a=mid:${mid}`, 'a=recvonly', 'a=rtcp-mux', `a=rtpmap:${pt} ${map}`, ''].join('\r\n');
+  const sdp = head.replace('a=group:BUNDLE 0 1 2', 'a=group:BUNDLE 0 1 2 3 4') + audio + video + data +
+    extra('audio', 3, 111, 'opus/48000/2') + extra('video', 4, 96, 'VP8/90000');
+  return { type: 'offer', sdp };
+}
+// The direction of the m-line with this mid.
+const direction = (sdp, mid) => {
+  const section = sdp.split(/(?=m=)/).find((s) => s.includes(`a=mid:${mid}\r\n`));
+  return section && (section.match(/a=(sendrecv|sendonly|recvonly|inactive)/) || [])[1];
+};
+
+test('interpreter: invitation, joining, role refusals, dead media, leaving and back', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  assertError(await k.request({ request: 'invite_interpreter' }), 4706, 'invite_interpreter');
+  const calling = await k.request({ request: 'call_next' }, twoPairOffer());
+  assert.equal(calling.data.buergerbuero, 'calling', JSON.stringify(calling.data));
+  assert.equal(calling.data.ticket.needs_interpreter, false);
+  const called = await c.event('called');
+  // pair 1 is "Janus sends" in the offer to the citizen
+  assert.equal(direction(called.jsep.sdp, 3), 'sendonly');
+  assert.equal(direction(called.jsep.sdp, 4), 'sendonly');
+  assert.equal(direction(called.jsep.sdp, 1), 'sendrecv');
+  const answer = fakeAnswer(called.jsep.sdp);
+  answer.sdp = answer.sdp.split(/(?=m=)/).map((s) => (/a=mid:[34]\r\n/.test(s) ? s.replace('a=sendrecv', 'a=recvonly') : s)).join('');
+  assert.equal((await c.request({ request: 'accept' }, answer)).data.buergerbuero, 'accepted');
+  const accepted = await k.event('accepted');
+  assert.equal(direction(accepted.jsep.sdp, 4), 'sendonly', 'and in the answer to the clerk');
+  await c.event('consultation');
+  await k.event('consultation');
+
+  const inv = await k.request({ request: 'invite_interpreter' });
+  assert.equal(inv.data.buergerbuero, 'interpreter_invited', JSON.stringify(inv.data));
+  assert.match(inv.data.invite, /^[A-Za-z0-9_-]{32}$/);
+  // a wrong invitation: refused, its PeerConnection closed
+  const i = await client.attach();
+  const wrong = await i.request({ request: 'interpret', invite: 'x'.repeat(32) }, twoPairOffer());
+  assertError(wrong, 4729, 'interpret');
+  assert.equal(wrong.data.pc_closed, true);
+  await i.next((e) => e.janus === 'hangup');
+  // an offer without a second pair cannot take part
+  assertError(await i.request({ request: 'interpret', invite: inv.data.invite }, fakeOffer()), 4701, 'interpret');
+  await i.next((e) => e.janus === 'hangup');
+  assertError(await k.request({ request: 'interpret', invite: inv.data.invite }, twoPairOffer()), 4705, 'interpret');
+  // the invitation survived the refusals: it takes the interpreter in, once
+  const joined = await i.request({ request: 'interpret', invite: inv.data.invite }, twoPairOffer());
+  assert.equal(joined.data.buergerbuero, 'interpreting', JSON.stringify(joined.data));
+  assert.equal(joined.data.ticket, calling.data.ticket.number);
+  assert.equal(joined.jsep.type, 'answer');
+  assert.equal(direction(joined.jsep.sdp, 1), 'sendrecv');
+  assert.equal(direction(joined.jsep.sdp, 4), 'sendonly');
+  assert.match(joined.jsep.sdp, /a=rtpmap:96 VP8\/90000/);
+  for (const h of [k, c]) assert.equal((await h.event('interpreter')).data.state, 'joined');
+  const other = await client.attach();
+  assertError(await other.request({ request: 'interpret', invite: inv.data.invite }, twoPairOffer()), 4729, 'interpret');
+  await other.next((e) => e.janus === 'hangup');
+  assertError(await k.request({ request: 'invite_interpreter' }), 4706, 'invite_interpreter');
+
+  // the interpreter is neither clerk nor citizen
+  for (const request of ['call_next', 'call', 'finish', 'queue', 'queue_page', 'presence', 'transfer', 'requeue',
+    'broadcast', 'invite_interpreter', 'renegotiate', 'join', 'accept', 'leave', 'restart', 'login']) {
+    const r = await i.request({ request, state: 'available', ticket: 1, outcome: 'served', office: 'x', text: 'x', token: 'x'.repeat(20) });
+    assertError(r, 4705, request);
+  }
+  assertError(await i.request({ request: 'interpret', invite: inv.data.invite }, twoPairOffer()), 4706, 'interpret');
+
+  // synthetic SDP: nothing arrives from the interpreter either, and all three hear so
+  for (const h of [k, c, i]) {
+    for (;;) {
+      const m = await h.event('media', 15000);
+      if (m.data.side === 'interpreter') { assert.equal(m.data.state, 'stalled'); break; }
+    }
+  }
+  const s1 = await stats();
+  assert.equal(s1.consultations_with_interpreter, 1, JSON.stringify(s1));
+
+  // the interpreter leaves: clerk and citizen go on; a new invitation brings one back
+  assert.equal((await i.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  for (const h of [k, c]) {
+    const left = await h.event('interpreter');
+    assert.deepEqual([left.data.state, left.data.reason], ['left', 'interpreter']);
+  }
+  await i.next((e) => e.janus === 'hangup');
+  const again = await k.request({ request: 'invite_interpreter' });
+  assert.notEqual(again.data.invite, inv.data.invite);
+  const back = await i.request({ request: 'interpret', invite: again.data.invite }, twoPairOffer());
+  assert.equal(back.data.buergerbuero, 'interpreting', JSON.stringify(back.data));
+  for (const h of [k, c]) assert.equal((await h.event('interpreter')).data.state, 'joined');
+
+  // the clerk ends the media: the interpreter hears it too; the invitation is gone with it
+  const pending = await k.request({ request: 'invite_interpreter' });
+  assertError(pending, 4706, 'invite_interpreter');
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  assert.equal((await c.event('hangup')).data.reason, 'clerk');
+  assert.equal((await i.event('hangup')).data.reason, 'clerk');
+  await k.request({ request: 'finish', outcome: 'served' });
+  await cleanup(c, k, i, other);
+});
+
+// The interpreter's page goes away: clerk and citizen go on 1:1.
+test('interpreter gone: its handle detaches, clerk and citizen hear interpreter_gone', async () => {
+  const c = await citizen();
+  const k = await clerk();
+  await k.request({ request: 'call_next' }, twoPairOffer());
+  const called = await c.event('called');
+  await c.request({ request: 'accept' }, fakeAnswer(called.jsep.sdp));
+  await k.event('consultation');
+  const inv = await k.request({ request: 'invite_interpreter' });
+  const i = await client.attach();
+  assert.equal((await i.request({ request: 'interpret', invite: inv.data.invite }, twoPairOffer())).data.buergerbuero, 'interpreting');
+  for (const h of [k, c]) assert.equal((await h.event('interpreter')).data.state, 'joined');
+  await i.detach();
+  for (const h of [k, c]) {
+    const left = await h.event('interpreter');
+    assert.deepEqual([left.data.state, left.data.reason], ['left', 'interpreter_gone']);
+  }
+  assert.equal((await k.request({ request: 'hangup' })).data.buergerbuero, 'hungup');
+  await k.request({ request: 'finish', outcome: 'served' });
+  await cleanup(c, k);
+});
+
 test('resume token: a new handle takes over the ticket and its place', async () => {
   const a = await citizen();
   const b = await client.attach();

@@ -1,10 +1,10 @@
-// Console in-call panel: citizen video, self view, chat, mute, screen share, finish/transfer/requeue,
+// Console in-call panel: citizen video (and the interpreter's), self view, inviting an interpreter, chat, mute, screen share, finish/transfer/requeue,
 // and while media does not arrive a notice with "Neu verbinden" and "Gespräch beenden".
 import { h, replace } from '../widget/dom.js';
 import { chatPanel } from '../widget/chat-panel.js';
 import { localized } from '../widget/format.js';
 import { LISTS } from '../widget/protocol.js';
-import { citizenLangBadge } from './citizen-lang.js';
+import { citizenLangBadge, interpreterBadge } from './citizen-lang.js';
 
 const RECONNECT_TEXT = {
   running: 'console.media.reconnecting', sent: 'console.media.reconnectSent', failed: 'console.media.reconnectFailed'
@@ -16,6 +16,21 @@ export function callPanel({ t, state, actions }) {
   const remoteVideo = h('video', { class: 'remote', id: 'citizen-video', autoplay: true, playsinline: true, muted: true, 'aria-label': t('console.citizenVideo') });
   remoteVideo.muted = true;
   const remoteAudio = h('audio', { autoplay: true });
+  // The interpreter (third participant): its picture beside the citizen's once it joined.
+  const thirdVideo = h('video', { class: 'remote interpreter', id: 'interpreter-video', autoplay: true, playsinline: true, muted: true, hidden: true, 'aria-label': t('console.interpreter.video') });
+  thirdVideo.muted = true;
+  const thirdAudio = h('audio', { autoplay: true });
+  if (state.third) { thirdVideo.srcObject = state.third; thirdAudio.srcObject = state.third; }
+  const inviteBtn = h('button', { type: 'button', id: 'invite-interpreter', onclick: actions.inviteInterpreter }, t('console.interpreter.invite'));
+  const inviteLink = h('input', { type: 'text', id: 'interpreter-link', readonly: true, class: 'link' });
+  const copyBtn = h('button', { type: 'button', id: 'interpreter-copy' }, t('console.interpreter.copy'));
+  copyBtn.addEventListener('click', async () => {
+    inviteLink.select();
+    try { await navigator.clipboard.writeText(inviteLink.value); interpreterState.textContent = t('console.interpreter.copied'); } catch { /* selected: Ctrl+C works */ }
+  });
+  const inviteBox = h('div', { class: 'invite', hidden: true },
+    h('label', { for: 'interpreter-link' }, t('console.interpreter.link')), ' ', inviteLink, ' ', copyBtn);
+  const interpreterState = h('p', { role: 'status', class: 'hint', id: 'interpreter-state' });
   const selfVideo = h('video', { class: 'self', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.self') });
   selfVideo.muted = true;
   if (state.stream) selfVideo.srcObject = state.stream;
@@ -57,7 +72,7 @@ export function callPanel({ t, state, actions }) {
   const outcome = h('select', { id: 'outcome' }, LISTS.outcome.map((o) => h('option', { value: o }, t(`outcome.${o}`))));
   const target = h('select', { id: 'transfer-office' },
     state.allOffices.map((o) => h('option', { value: o.id }, localized(t, o.name))));
-  const chat = chatPanel({ t, peer: () => ticket.name || ticket.number || '', send: actions.sendData, headingLevel: 3 });
+  const chat = chatPanel({ t, peer: (from) => (from === 'interpreter' ? t('chat.interpreter') : ticket.name || ticket.number || ''), send: actions.sendData, headingLevel: 3 });
   const callState = h('p', { role: 'status', class: 'hint' });
   const who = h('p', { class: 'who-called' });
 
@@ -73,7 +88,8 @@ export function callPanel({ t, state, actions }) {
 
   const el = h('section', { class: 'card', id: 'call-panel', 'aria-labelledby': 'call-h' },
     heading, who, callState, mediaNotice, troubleActions, reconnectState,
-    h('div', { class: 'stage' }, remoteVideo, selfVideo, remoteAudio),
+    h('div', { class: 'stage' }, remoteVideo, thirdVideo, selfVideo, remoteAudio, thirdAudio),
+    h('div', { class: 'actions' }, inviteBtn), inviteBox, interpreterState,
     h('div', { class: 'actions' }, mute, screen,
       h('button', { type: 'button', class: 'danger', id: 'hangup', onclick: actions.hangup }, t('call.hangup'))),
     h('div', { class: 'actions' },
@@ -89,7 +105,8 @@ export function callPanel({ t, state, actions }) {
     heading.textContent = t('console.inCall', { number: ticket.number || '…' });
     const parts = [ticket.name, ticket.concern].filter(Boolean);
     const badge = citizenLangBadge(t, ticket.lang);
-    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]), badge ? [' ', badge] : null);
+    const sign = interpreterBadge(t, ticket.needs_interpreter);
+    replace(who, parts.map((p, i) => [i ? ' – ' : '', h('bdi', {}, p)]), badge ? [' ', badge] : null, sign ? [' ', sign] : null);
   }
   setHeading();
 
@@ -130,15 +147,43 @@ export function callPanel({ t, state, actions }) {
         remoteVideo.play().catch(() => {});
         remoteAudio.play().catch(() => {});
       }
+      if (d.third) {
+        if (thirdVideo.srcObject !== d.third) thirdVideo.srcObject = d.third;
+        if (thirdAudio.srcObject !== d.third) thirdAudio.srcObject = d.third;
+        thirdVideo.play().catch(() => {});
+        thirdAudio.play().catch(() => {});
+      }
+      if (d.invite) {
+        inviteLink.value = d.invite;
+        inviteBox.hidden = false;
+        interpreterState.textContent = t('console.interpreter.invited');
+        inviteLink.focus();
+        inviteLink.select();
+      }
+      if (d.interpreterMedia !== undefined) {
+        interpreterState.textContent = t(d.interpreterMedia ? 'console.interpreter.stalled' : 'console.interpreter.flowing');
+      }
+      if (d.interpreter) {
+        const joined = d.interpreter === 'joined';
+        thirdVideo.hidden = !joined;
+        inviteBtn.disabled = joined;
+        if (joined) { inviteBox.hidden = true; inviteLink.value = ''; }
+        interpreterState.textContent = t(joined ? 'console.interpreter.joined'
+          : d.reason === 'interpreter_gone' ? 'console.hangup.interpreter_gone' : 'console.interpreter.left');
+      }
       if (d.webrtc === true) callState.textContent = '';
       if (d.media) showMedia(d.media);
       if (d.reconnect) reconnectState.textContent = t(RECONNECT_TEXT[d.reconnect]);
       if (d.ended) {
         ended = true;
+        inviteBtn.disabled = true;
+        inviteBox.hidden = true;
+        inviteLink.value = '';
+        thirdVideo.hidden = true;
         callState.textContent = t('console.ended');
         clearTrouble('#finish');
       }
-      if (d.data) chat.receive(d.data);
+      if (d.data) chat.receive(d.data, d.dataFrom);
     },
     destroy() { if (screenTrack) screenTrack.stop(); chat.destroy(); }
   };

@@ -161,6 +161,7 @@ const events = {
   accepted: (d, jsep) => accepted(jsep),
   hangup: (d) => mediaEnded(String(d.reason || '')),
   media: (d) => mediaState(d),
+  interpreter: (d) => interpreterChanged(d),
   no_show: (d) => ticketGone('console.noShowCall', d),
   expired: (d) => ticketGone('console.expired', d),
   queue_unavailable: () => say(t('err.queue_unavailable')),
@@ -213,8 +214,8 @@ async function connect(token) {
   if (state.session) state.session.destroy();
   const session = new PluginSession({
     onEvent: (data, jsep) => { const fn = events[data.buergerbuero]; if (fn) fn(data, jsep); },
-    onRemoteTrack: (track, on) => remoteTrack(track, on),
-    onData: (text) => { if (state.call) state.call.update({ data: text }); },
+    onRemoteTrack: (track, on, mid) => remoteTrack(track, on, session.pairOf(mid, track.kind)),
+    onData: (text, label) => { if (state.call) state.call.update({ data: text, dataFrom: label }); },
     onWebrtc: (up) => { if (state.call) state.call.update({ webrtc: up }); },
     onIce: (ice) => { if (state.recovery && state.session === session) state.recovery.ice(ice); },
     onLost: () => { if (state.session === session) reconnect(); }
@@ -349,10 +350,12 @@ async function call(ticket) {
     return;
   }
   state.remote = new MediaStream();
+  state.third = new MediaStream();
   setPhase('calling', { stream, ticket: ticket || null, message: '' });
   try {
     await session.cleanedUp();
-    const jsep = await session.offer(PluginSession.tracks(stream));
+    // with a receive-only pair for an interpreter the clerk may invite later
+    const jsep = await session.offer(PluginSession.tracks(stream, { third: true }));
     const body = ticket ? { request: 'call', ticket: ticket.id } : { request: 'call_next' };
     const { data } = await session.request(body, jsep);
     const tk = data.ticket && typeof data.ticket === 'object' ? data.ticket : { number: data.ticket };
@@ -414,6 +417,11 @@ function stopRecovery() {
 // The plugin's word on whose media arrives (`side`): our own restarts ICE from here; the citizen's
 // is shown with "Neu verbinden" / "Gespräch beenden" (the widget restarts its own side).
 function mediaState(d) {
+  // the interpreter's media: only said (the interpreter's own page mends its side)
+  if (d.side === 'interpreter' && state.phase === 'in_call' && state.call) {
+    state.call.update({ interpreterMedia: d.state === 'stalled' });
+    return;
+  }
   if (state.phase !== 'in_call' || !state.recovery || (d.side !== 'citizen' && d.side !== 'clerk')) return;
   const stalled = d.state === 'stalled';
   state.media[d.side] = stalled;
@@ -472,13 +480,32 @@ async function reconnectMedia() {
   }
 }
 
-function remoteTrack(track, on) {
-  if (!state.remote) state.remote = new MediaStream();
+// Pair 0 carries the citizen, pair 1 the interpreter (when one takes part).
+function remoteTrack(track, on, pair) {
+  const key = pair === 1 ? 'third' : 'remote';
+  if (!state[key]) state[key] = new MediaStream();
   if (on) {
-    state.remote.getTracks().filter((x) => x.kind === track.kind).forEach((x) => state.remote.removeTrack(x));
-    state.remote.addTrack(track);
+    state[key].getTracks().filter((x) => x.kind === track.kind).forEach((x) => state[key].removeTrack(x));
+    state[key].addTrack(track);
   }
-  if (state.call) state.call.update({ remote: state.remote });
+  if (state.call) state.call.update({ [key]: state[key] });
+}
+
+// The interpreter joined or left (the consultation goes on 1:1 then).
+function interpreterChanged(d) {
+  if (state.phase !== 'in_call' || !state.call) return;
+  state.call.update({ interpreter: d.state === 'joined' ? 'joined' : 'left', reason: d.reason });
+}
+
+// A one-time link for an interpreter without account: valid for this consultation only.
+async function inviteInterpreter() {
+  try {
+    const { data } = await state.session.request({ request: 'invite_interpreter' });
+    const link = new URL(`interpret.html#invite=${encodeURIComponent(data.invite)}`, location.href).href;
+    if (state.call) state.call.update({ invite: link });
+  } catch (err) {
+    say(errorText(t, err, 'console'));
+  }
 }
 
 // Requests that end the consultation share one shape: send, then back to idle with a message.
@@ -521,6 +548,7 @@ const actions = {
   transfer: (office) => endWith({ request: 'transfer', office }, 'console.transferred'),
   requeue: () => endWith({ request: 'requeue' }, 'console.requeuedDone'),
   hangup: () => hangup(),
+  inviteInterpreter: () => inviteInterpreter(),
   reconnectMedia: () => reconnectMedia(),
   broadcast: (office, text) => state.session.request({ request: 'broadcast', office, text }),
   showMore: (office) => showMore(office),

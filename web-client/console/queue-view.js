@@ -5,7 +5,7 @@ import { duration, clock, localized } from '../widget/format.js';
 import { LIMITS } from '../widget/protocol.js';
 import { textField } from '../widget/text-field.js';
 import { errorText } from '../widget/errors.js';
-import { citizenLangBadge } from './citizen-lang.js';
+import { citizenLangBadge, interpreterBadge } from './citizen-lang.js';
 
 // The office's own count: the queue events list only the head of a long queue.
 function waitingIn(o) {
@@ -70,7 +70,8 @@ export function queuePanel({ t, state, actions }) {
             h('td', { class: 'pick' }, h('input', {
               type: 'radio', name: 'ticket', id, checked: state.selected === tk.id, disabled: tk.state === 'called',
               'aria-label': t('console.select', { number: tk.number }), onchange: () => actions.select(tk.id)
-            }), ' ', h('label', { for: id }, tk.number || ''), citizenLangBadge(t, tk.lang), awayBadge(t, tk)),
+            }), ' ', h('label', { for: id }, tk.number || ''), citizenLangBadge(t, tk.lang),
+            interpreterBadge(t, tk.needs_interpreter), awayBadge(t, tk)),
             // name and concern share a cell (one under the other): three columns fit 320 px
             h('td', { class: 'person' }, h('bdi', { class: 'name' }, tk.name || '–'),
               tk.concern ? h('bdi', { class: 'concern' }, tk.concern) : null),

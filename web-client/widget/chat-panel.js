@@ -6,6 +6,8 @@ import { SIZES } from './protocol.js';
 import { textField } from './text-field.js';
 
 // Why: EN 301 549 6.2 — the other side sees each character as it is typed, beside the voice call.
+// peer(from): the name of a sender; `from` is the data channel's label, which names the sender's
+// role when a third participant (interpreter) takes part, so each sender has its own line state.
 export function chatPanel({ t, peer, send, headingLevel = 4 }) {
   const ids = { file: uid('chat-file'), head: uid('chat-head') };
   const log = h('ol', {});
@@ -51,16 +53,26 @@ export function chatPanel({ t, peer, send, headingLevel = 4 }) {
     fileInput.value = '';
   });
 
-  const receiver = new Receiver({
-    onRtt: (text) => { rtt.textContent = text ? t('chat.typing', { who: peer(), text }) : ''; },
-    onMessage: (text) => { rtt.textContent = ''; line(peer(), text, false); },
-    onFile: ({ name, size, blob }) => {
-      const url = URL.createObjectURL(blob);
-      urls.push(url);
-      log.append(h('li', { class: 'theirs' }, h('strong', {}, `${peer()}: `), t('chat.fileReceived', { name, size: bytes(size) }), ' ',
-        h('a', { href: url, download: name }, t('chat.fileDownload', { name }))));
+  const typing = new Map();   // sender -> unfinished line
+  const showTyping = () => {
+    rtt.textContent = [...typing].filter(([, text]) => text).map(([from, text]) => t('chat.typing', { who: peer(from), text })).join(' · ');
+  };
+  const receivers = new Map();
+  const receiverOf = (from) => {
+    if (!receivers.has(from)) {
+      receivers.set(from, new Receiver({
+        onRtt: (text) => { typing.set(from, text); showTyping(); },
+        onMessage: (text) => { typing.set(from, ''); showTyping(); line(peer(from), text, false); },
+        onFile: ({ name, size, blob }) => {
+          const url = URL.createObjectURL(blob);
+          urls.push(url);
+          log.append(h('li', { class: 'theirs' }, h('strong', {}, `${peer(from)}: `), t('chat.fileReceived', { name, size: bytes(size) }), ' ',
+            h('a', { href: url, download: name }, t('chat.fileDownload', { name }))));
+        }
+      }));
     }
-  });
+    return receivers.get(from);
+  };
 
   const el = h('section', { class: 'chat', 'aria-labelledby': ids.head },
     h(`h${headingLevel}`, { id: ids.head }, t('chat.title')),
@@ -74,7 +86,7 @@ export function chatPanel({ t, peer, send, headingLevel = 4 }) {
 
   return {
     el,
-    receive: (raw) => receiver.handle(raw),
+    receive: (raw, from) => receiverOf(from || '').handle(raw),
     destroy: () => { field.destroy(); urls.forEach((u) => URL.revokeObjectURL(u)); }
   };
 }

@@ -42,7 +42,7 @@ export class CitizenFlow {
     this.saved = null;
     this.status = null;
     this.backoff = new Backoff(1000, 15000);
-    this.media = { stream: null, remote: new MediaStream(), audioOnly: false };
+    this.media = { stream: null, remote: new MediaStream(), third: new MediaStream(), audioOnly: false };
     this.pendingCall = null;
     this.inConsultation = false;
     this.gaveUpCall = false;      // our side ended the media after failed ICE restarts
@@ -57,6 +57,7 @@ export class CitizenFlow {
       renegotiate: (d, jsep) => this.renegotiate(jsep),
       consultation: (d) => { if (d.state === 'started') this.started(); },
       media: (d) => this.mediaState(d),
+      interpreter: (d) => this.w.update({ interpreter: d.state === 'joined' ? 'joined' : 'left' }),
       hangup: (d) => this.mediaEnded(String(d.reason || '')),
       finished: () => this.ended('ended'),
       transferred: (d) => this.backToWaiting({ office: d.office, position: d.position, notice: 'transferred' }),
@@ -77,8 +78,8 @@ export class CitizenFlow {
     if (this.session) this.session.destroy();
     const session = new PluginSession({
       onEvent: (data, jsep) => this.event(data, jsep),
-      onRemoteTrack: (track, on) => this.remoteTrack(track, on),
-      onData: (text) => this.w.update({ data: text }),
+      onRemoteTrack: (track, on, mid) => this.remoteTrack(track, on, mid),
+      onData: (text, label) => this.w.update({ data: text, dataFrom: label }),
       onDataOpen: () => this.w.update({ dataOpen: true }),
       onWebrtc: (up) => this.w.update({ webrtc: up }),
       onIce: (state) => this.iceChanged(state),
@@ -92,7 +93,7 @@ export class CitizenFlow {
   }
 
   // Why: entering is the one place that can fail with full/closed, which leads to booking instead.
-  async enter({ office, name, concern, appointment, devices }) {
+  async enter({ office, name, concern, appointment, devices, needsInterpreter }) {
     unlockAudio();
     this.devices = devices;
     await this.connect();
@@ -101,6 +102,7 @@ export class CitizenFlow {
     if (name) body.name = name;
     if (concern) body.concern = concern;
     if (appointment) body.appointment = appointment;
+    if (needsInterpreter) body.needs_interpreter = true;
     try {
       // A new ticket needs a fresh join permit; one that expired while the citizen was slow (or
       // was refused for any other reason) is replaced once.
@@ -316,7 +318,8 @@ export class CitizenFlow {
       if (call !== this.currentCall) { stopStream(stream); return; }
       this.media.stream = stream;
       this.media.remote = new MediaStream();
-      this.w.update({ localStream: stream, remoteStream: this.media.remote });
+      this.media.third = new MediaStream();
+      this.w.update({ localStream: stream, remoteStream: this.media.remote, thirdStream: this.media.third });
       const tracks = PluginSession.tracks(stream, { video: !devices.audioOnly });
       // the offer may come while Janus still closes this handle's previous PeerConnection: answer
       // once its hangup is through, or janus.js would tear the new one down with it
@@ -422,15 +425,17 @@ export class CitizenFlow {
     if (this.w.viewName !== 'thanks') this.w.go('thanks', { how: 'failed', clerk: this.clerk, pending: true });
   }
 
-  remoteTrack(track, on) {
-    const remote = this.media.remote;
+  // Pair 0 carries the clerk, pair 1 the interpreter (when one takes part).
+  remoteTrack(track, on, mid) {
+    const third = this.session && this.session.pairOf(mid, track.kind) === 1;
+    const remote = third ? this.media.third : this.media.remote;
     if (on) {
       for (const old of remote.getTracks().filter((x) => x.kind === track.kind)) remote.removeTrack(old);
       remote.addTrack(track);
     } else if (remote.getTrackById(track.id)) {
       remote.removeTrack(track);
     }
-    this.w.update({ remoteStream: remote, remoteChanged: true });
+    this.w.update(third ? { thirdStream: remote } : { remoteStream: remote, remoteChanged: true });
   }
 
   sendData(text) {

@@ -51,7 +51,7 @@ export const AUDIO_CONSTRAINTS = { echoCancellation: true, noiseSuppression: tru
 
 /**
  * One Janus session with one handle on our plugin.
- * handlers: onEvent(data, jsep), onRemoteTrack(track, on), onDataOpen(), onData(text),
+ * handlers: onEvent(data, jsep), onRemoteTrack(track, on, mid), onDataOpen(), onData(text, label),
  *           onWebrtc(up), onIce(state), onLost(reason), onSlowLink(), onCleanup(byJanus),
  *           onLateOffer(data, jsep) (a JSEP offer answering a request that had timed out)
  *
@@ -102,7 +102,7 @@ export class PluginSession {
         onremotetrack: (track, mid, on) => this.call('onRemoteTrack', track, on, mid),
         onlocaltrack: () => {},
         ondataopen: () => this.call('onDataOpen'),
-        ondata: (data) => this.call('onData', data),
+        ondata: (data, label) => this.call('onData', data, label),
         webrtcState: (up) => {
           // janus.js reports Janus's own `hangup` as webrtcState(false) right before its cleanup
           if (!up) this.janusHangup = true;
@@ -237,14 +237,32 @@ export class PluginSession {
     });
   }
 
-  static tracks(stream, { video = true } = {}) {
+  // third: an offer that also receives a third participant (the interpreter) on a second audio
+  // and video pair (plugin/consultation/bb_interpreter.h). janus.js 1.1.2 reuses the first
+  // transceiver of a kind unless a track names a mid that does not exist yet; then it adds a
+  // receive-only one.
+  static tracks(stream, { video = true, third = false } = {}) {
     const audio = stream && stream.getAudioTracks()[0];
     const cam = video && stream && stream.getVideoTracks()[0];
+    const pair2 = third ? [
+      { type: 'audio', capture: false, recv: true, mid: 'third-audio' },
+      { type: 'video', capture: false, recv: true, mid: 'third-video' }
+    ] : [];
     return [
       { type: 'audio', capture: audio || false, recv: true },
       { type: 'video', capture: cam || false, recv: true },
+      ...pair2,
       { type: 'data' }
     ];
+  }
+
+  // Which pair a remote track arrives on: 0 the first audio/video m-line of its kind (the other
+  // side of a 1:1), 1 the second (the third participant).
+  pairOf(mid, kind) {
+    const pc = this.peerConnection();
+    if (!pc || mid === undefined || mid === null) return 0;
+    const mids = pc.getTransceivers().filter((x) => x.receiver.track && x.receiver.track.kind === kind).map((x) => x.mid);
+    return Math.max(0, mids.indexOf(mid));
   }
 
   // iceRestart: a new offer for the running PeerConnection with fresh ICE credentials (tracks []).

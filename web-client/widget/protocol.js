@@ -118,6 +118,10 @@ export const ERRORS = Object.freeze({
   "callback_changes": {
     "number": 4728,
     "http": 409
+  },
+  "invite_invalid": {
+    "number": 4729,
+    "http": 404
   }
 });
 
@@ -128,6 +132,7 @@ export const LIMITS = Object.freeze({
   "concern": 500,
   "contact": 120,
   "resume_token": 128,
+  "interpreter_invite": 64,
   "appointment_code": 64,
   "join_permit": 256,
   "clerk_session": 128,
@@ -264,7 +269,8 @@ export const LISTS = Object.freeze({
   ],
   "side": [
     "citizen",
-    "clerk"
+    "clerk",
+    "interpreter"
   ],
   "hangup_reason": [
     "clerk",
@@ -281,7 +287,13 @@ export const LISTS = Object.freeze({
     "no_show",
     "expired",
     "recovered",
-    "call_failed"
+    "call_failed",
+    "interpreter",
+    "interpreter_gone"
+  ],
+  "interpreter_state": [
+    "joined",
+    "left"
   ],
   "requeue_reason": [
     "requeued",
@@ -328,6 +340,9 @@ export const REQUESTS = Object.freeze({
       "lang": {
         "type": "enum",
         "list": "citizen_lang"
+      },
+      "needs_interpreter": {
+        "type": "bool"
       }
     }
   },
@@ -505,6 +520,27 @@ export const REQUESTS = Object.freeze({
       "renegotiated"
     ],
     "fields": {}
+  },
+  "invite_interpreter": {
+    "role": "clerk",
+    "jsep": "none",
+    "answers": [
+      "interpreter_invited"
+    ],
+    "fields": {}
+  },
+  "interpret": {
+    "role": "any",
+    "jsep": "offer",
+    "answers": [
+      "interpreting"
+    ],
+    "fields": {
+      "invite": {
+        "type": "text",
+        "limit": "interpreter_invite"
+      }
+    }
   }
 });
 export const REST_BODIES = Object.freeze({
@@ -872,6 +908,8 @@ export const EVENTS = Object.freeze({
   "joined": "citizen",
   "accepted": "both",
   "renegotiated": "both",
+  "interpreter_invited": "clerk",
+  "interpreting": "both",
   "restarted": "citizen",
   "left": "citizen",
   "hungup": "both",
@@ -898,7 +936,8 @@ export const EVENTS = Object.freeze({
   "taken_over": "citizen",
   "arrival": "clerk",
   "queue_unavailable": "both",
-  "queue_available": "both"
+  "queue_available": "both",
+  "interpreter": "both"
 });
 
 // Number of characters as every server counts them: code points, not UTF-16 units.

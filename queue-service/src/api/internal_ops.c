@@ -182,7 +182,9 @@ static gboolean op_join(bb_op_req *req, json_t *res, bb_err *err)
 		}
 		bb_join_args a = {.office = j->office, .prefix = j->prefix, .timezone = j->timezone,
 			.capacity = j->capacity, .priority = j->priority, .name = STR(req, "name"),
-			.concern = STR(req, "concern"), .lang = STR(req, "lang"), .instance = req->instance};
+			.concern = STR(req, "concern"), .lang = STR(req, "lang"),
+			.needs_interpreter = json_is_true(json_object_get(req->msg, "needs_interpreter")),
+			.instance = req->instance};
 		ticket = bb_ticket_join(req->app, &a, &token, err);
 	}
 	if (!ticket)
@@ -362,6 +364,12 @@ static gboolean op_finish(bb_op_req *req, json_t *res, bb_err *err)
 	return bb_clerk_release(req->app, req->clerk->id, err);
 }
 
+/* Statistics only: the consultation itself runs in the plugin. */
+static gboolean op_interpreted(bb_op_req *req, json_t *res, bb_err *err)
+{
+	return bb_ticket_interpreted(req->app, TICKET_ID(req), req->clerk->id, err);
+}
+
 /* lws thread: the target office must exist (office cache). */
 static gboolean prepare_transfer(bb_op_req *req, bb_err *err)
 {
@@ -434,6 +442,7 @@ const bb_op bb_ops_core[] = {
 	{BB_OP_CALL_NEXT, op_call_next, POOLED},
 	{BB_OP_CALL, op_call, POOLED},
 	{BB_OP_FINISH, op_finish, POOLED},
+	{BB_OP_INTERPRETED, op_interpreted, POOLED},
 	{BB_OP_TRANSFER, op_transfer, POOLED, .prepare = prepare_transfer},
 	{BB_OP_REQUEUE, op_requeue, POOLED},
 	{BB_OP_BROADCAST, op_broadcast, INLINE},

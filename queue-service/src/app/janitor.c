@@ -103,11 +103,12 @@ static void presence_timeout(bb_app *app)
 }
 
 /* Personal fields of finished tickets are erased when their retention ends; the row stays for
- * statistics. Expired sessions go too. */
+ * statistics. The wish for a sign-language interpreter says something about the citizen's health
+ * (DSGVO Art. 9) and goes with them; `interpreted` (statistics) stays. Expired sessions go too. */
 static void retention(bb_app *app)
 {
-	PGresult *r = query(app, "UPDATE ticket SET name = NULL, concern = NULL WHERE erase_after < now() "
-		"AND (name IS NOT NULL OR concern IS NOT NULL) "
+	PGresult *r = query(app, "UPDATE ticket SET name = NULL, concern = NULL, needs_interpreter = false "
+		"WHERE erase_after < now() AND (name IS NOT NULL OR concern IS NOT NULL OR needs_interpreter) "
 		"AND state IN ('done', 'no_show', 'cancelled', 'expired')", 0, NULL);
 	if (r) {
 		if (atoi(PQcmdTuples(r)) > 0)

@@ -33,6 +33,7 @@ static const char stats_sql[] =
 	"  count(*) FILTER (WHERE r.issuer AND t.office_id <> t.issued_office_id) AS transferred_out,"
 	"  count(*) FILTER (WHERE NOT r.issuer AND t.office_id <> t.issued_office_id) AS transferred_in,"
 	"  coalesce(sum(t.transfers) FILTER (WHERE NOT r.issuer), 0) AS transfers,"
+	"  count(*) FILTER (WHERE NOT r.issuer AND t.interpreted) AS with_interpreter,"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY d.wait_s) FILTER (WHERE NOT r.issuer) AS wait_p50,"
 	"  percentile_cont(0.9) WITHIN GROUP (ORDER BY d.wait_s) FILTER (WHERE NOT r.issuer) AS wait_p90,"
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY d.consult_s) FILTER (WHERE NOT r.issuer) AS consult_p50,"
@@ -67,7 +68,7 @@ static const char stats_sql[] =
 	"  round(t.wait_p50::numeric, 1), round(t.wait_p90::numeric, 1),"
 	"  round(t.consult_p50::numeric, 1), round(t.consult_p90::numeric, 1),"
 	"  coalesce(a.booked, 0), coalesce(a.checked_in, 0), coalesce(a.no_show, 0), coalesce(a.cancelled, 0),"
-	"  coalesce(t.expired_callback, 0)"
+	"  coalesce(t.expired_callback, 0), coalesce(t.with_interpreter, 0)"
 	" FROM t FULL JOIN a ON a.office = t.office AND a.day = t.day"
 	" WHERE coalesce(t.day, a.day) BETWEEN $1::date AND $2::date"
 	" ORDER BY 1, 2";
@@ -116,6 +117,7 @@ static const column columns[] = {
 	{"appointments_no_show", COL_INT}, {"appointments_cancelled", COL_INT},
 	/* added after the first release: last, so spreadsheets that read columns by place still fit */
 	{"expired_callback", COL_INT},
+	{"with_interpreter", COL_INT},   /* consultations an interpreter took part in */
 };
 
 /* The columns of hours_sql (JSON only: the CSV keeps its one row shape). */

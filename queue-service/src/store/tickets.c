@@ -20,7 +20,7 @@ static json_t *callback_json(const PGresult *r, int row)
 
 json_t *bb_ticket_json(const PGresult *r, int row, int position)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:n, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:i, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:n, s:o}",
 		"id", (json_int_t)bb_db_int(r, row, BB_TCOL_ID),
 		"number", PQgetvalue(r, row, BB_TCOL_NUMBER),
 		"office", PQgetvalue(r, row, BB_TCOL_OFFICE),
@@ -32,6 +32,7 @@ json_t *bb_ticket_json(const PGresult *r, int row, int position)
 		"name", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_NAME)),
 		"concern", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_CONCERN)),
 		"lang", bb_json_str_or_null(bb_db_str(r, row, BB_TCOL_LANG)),
+		"needs_interpreter", strcmp(PQgetvalue(r, row, BB_TCOL_NEEDS_INTERPRETER), "t") == 0,
 		"appointment", "callback", callback_json(r, row));
 }
 
@@ -314,17 +315,17 @@ static PGresult *join_in_tx(bb_app *app, const bb_join_args *a, const char *hash
 	g_autofree char *ret = g_strdup_printf("%d", app->cfg.retention_s);
 	g_autofree char *cap = g_strdup_printf("%d", a->capacity);
 	const char *p3[] = {a->office, day, seq, number, a->name, a->concern, hash, prio, a->instance, ret, a->timezone,
-		cap, a->lang};
+		cap, a->lang, a->needs_interpreter ? "true" : "false"};
 	PGresult *r = bb_app_exec(app, "WITH ins AS (INSERT INTO ticket (office_id, issued_office_id, day, seq, number, name, "
-		"concern, resume_token_hash, priority, attached_instance, erase_after, lang) "
+		"concern, resume_token_hash, priority, attached_instance, erase_after, lang, needs_interpreter) "
 		"SELECT $1, $1, $2::date, $3::int, $4, $5, $6, $7, $8::int, $9, "
 		"CASE WHEN $10::int > 0 THEN now() + make_interval(secs => $10::int) "
-		"ELSE (date_trunc('day', now() AT TIME ZONE $11) + interval '1 day') AT TIME ZONE $11 END, $13 "
+		"ELSE (date_trunc('day', now() AT TIME ZONE $11) + interval '1 day') AT TIME ZONE $11 END, $13, $14::boolean "
 		/* checked-in appointment holders (priority > 0) have a reserved place: no capacity check */
 		"WHERE ($8::int > 0 OR (SELECT count(*) FROM ticket WHERE office_id = $1 AND state = 'waiting') < $12::int) RETURNING *) "
 		"SELECT " BB_TICKET_COLS ", (SELECT count(*) FROM ticket w WHERE w.office_id = t.office_id AND w.state = 'waiting' "
 		"AND (w.priority > t.priority OR (w.priority = t.priority AND (w.arrived_at, w.id) < (t.arrived_at, t.id)))) "
-		"FROM ins t", 13, p3, err);
+		"FROM ins t", 14, p3, err);
 	if (r && PQntuples(r) == 0) {
 		PQclear(r);
 		/* The caller adds the free appointment slots (office cache: lws thread only). */
@@ -415,6 +416,22 @@ gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err)
 	bb_sink_office_dirty(app, PQgetvalue(r, 0, 0));
 	PQclear(r);
 	return TRUE;
+}
+
+gboolean bb_ticket_interpreted(bb_app *app, gint64 id, int clerk, bb_err *err)
+{
+	g_autofree char *ids = g_strdup_printf("%" G_GINT64_FORMAT, id);
+	g_autofree char *clerks = g_strdup_printf("%d", clerk);
+	const char *p[] = {ids, clerks};
+	PGresult *r = bb_app_exec(app, "UPDATE ticket SET interpreted = true WHERE id = $1 AND clerk_id = $2::int "
+		"AND state = 'in_consultation' RETURNING id", 2, p, err);
+	if (!r)
+		return FALSE;
+	gboolean found = PQntuples(r) == 1;
+	PQclear(r);
+	if (!found)
+		bb_err_set(err, "illegal_transition", "the ticket is not in a consultation of this clerk");
+	return found;
 }
 
 gint64 bb_ticket_held_by_token(bb_app *app, const char *token)

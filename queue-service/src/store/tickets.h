@@ -15,13 +15,14 @@
 	"extract(epoch FROM t.arrived_at)::bigint, t.name, t.concern, t.clerk_id, " \
 	"greatest(0, extract(epoch FROM now() - t.arrived_at))::bigint, t.lang, " \
 	"CASE WHEN t.callback_email IS NULL OR t.detached_at IS NULL THEN NULL " \
-	"ELSE coalesce(extract(epoch FROM t.callback_turn_at)::bigint, 0) END"
+	"ELSE coalesce(extract(epoch FROM t.callback_turn_at)::bigint, 0) END, t.needs_interpreter"
 /* Queries add their own columns after these (BB_TCOL_N, BB_TCOL_N + 1, ...), never by the
  * index of the last ticket column, so a new ticket column goes at the end of both lists. */
 enum {
 	BB_TCOL_ID, BB_TCOL_NUMBER, BB_TCOL_OFFICE, BB_TCOL_STATE, BB_TCOL_PRIORITY,
 	BB_TCOL_ARRIVED, BB_TCOL_NAME, BB_TCOL_CONCERN, BB_TCOL_CLERK, BB_TCOL_WAITED, BB_TCOL_LANG,
 	BB_TCOL_CALLBACK,   /* away with a callback address (store/callback.h): 0, or when its turn came */
+	BB_TCOL_NEEDS_INTERPRETER,
 	BB_TCOL_N   /* the first column a query selects after BB_TICKET_COLS */
 };
 
@@ -53,6 +54,7 @@ typedef struct bb_join_args {
 	int capacity;
 	const char *name, *concern;
 	const char *lang;            /* citizen_lang or NULL */
+	gboolean needs_interpreter;  /* the citizen asked for a sign-language interpreter */
 	const char *instance;        /* plugin instance holding the citizen's connection */
 	int priority;
 } bb_join_args;
@@ -64,6 +66,8 @@ json_t *bb_ticket_join(bb_app *app, const bb_join_args *a, char **token, bb_err 
 json_t *bb_ticket_resume(bb_app *app, const char *token, const char *instance, char **new_token, bb_err *err);
 /* The citizen's connection is gone: start the grace period. */
 gboolean bb_ticket_detach(bb_app *app, gint64 id, bb_err *err);
+/* An interpreter joined the consultation of `clerk`'s ticket `id` (statistics only). */
+gboolean bb_ticket_interpreted(bb_app *app, gint64 id, int clerk, bb_err *err);
 /* Ticket JSON with current position (for responses after a change). */
 json_t *bb_ticket_json_with_position(bb_app *app, const PGresult *r, int row, bb_err *err);
 /* The `recovered` event of a ticket row (BB_TICKET_COLS) with its current position. */

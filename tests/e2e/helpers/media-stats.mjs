@@ -24,11 +24,12 @@ export async function inboundStats(page) {
     if (!pc) return null;
     const stats = await pc.getStats();
     const out = { video: null, audio: null, opus: false, state: pc.connectionState };
+    // with an interpreter's pair there are two of each kind: the one that decoded most counts
     stats.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+      if (s.type === 'inbound-rtp' && s.kind === 'video' && (!out.video || (s.framesDecoded || 0) >= out.video.framesDecoded)) {
         out.video = { framesDecoded: s.framesDecoded || 0, width: s.frameWidth || 0, height: s.frameHeight || 0, fps: s.framesPerSecond || 0, packets: s.packetsReceived || 0 };
       }
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') out.audio = { samples: s.totalSamplesReceived || 0, packets: s.packetsReceived || 0 };
+      if (s.type === 'inbound-rtp' && s.kind === 'audio' && (!out.audio || (s.totalSamplesReceived || 0) >= out.audio.samples)) out.audio = { samples: s.totalSamplesReceived || 0, packets: s.packetsReceived || 0 };
       if (s.type === 'codec' && /opus/i.test(s.mimeType || '')) out.opus = true;
     });
     return out;

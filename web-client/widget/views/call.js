@@ -1,4 +1,4 @@
-// Consultation view: remote video large, self view, mute/camera toggles, chat, hang-up, quality hint.
+// Consultation view: remote video large (the interpreter's, when one takes part), self view, mute/camera toggles, chat, hang-up, quality hint.
 import { h } from '../dom.js';
 import { chatPanel } from '../chat-panel.js';
 import { sampleQuality } from '../quality.js';
@@ -10,6 +10,10 @@ export function callView(w, params) {
   const remoteVideo = h('video', { class: 'remote', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.remote', { clerk }) });
   remoteVideo.muted = true; // sound plays through the <audio> element below
   const remoteAudio = h('audio', { autoplay: true });
+  // The interpreter (a third participant, e.g. sign language): pinned large once it joined.
+  const thirdVideo = h('video', { class: 'interpreter', autoplay: true, playsinline: true, muted: true, hidden: true, 'aria-label': t('call.interpreter.video') });
+  thirdVideo.muted = true;
+  const thirdAudio = h('audio', { autoplay: true });
   const selfVideo = h('video', { class: 'self', autoplay: true, playsinline: true, muted: true, 'aria-label': t('call.self') });
   selfVideo.muted = true;
   const state = h('p', { class: 'call-state', role: 'status' }, t('call.connecting'));
@@ -35,13 +39,14 @@ export function callView(w, params) {
   const muteBtn = toggle('audio', 'call.mute', 'call.unmute');
   const camBtn = toggle('video', 'call.cameraOff', 'call.cameraOn');
   const hangBtn = h('button', { type: 'button', class: 'danger', onclick: () => w.flow.hangup() }, t('call.hangup'));
-  const chat = chatPanel({ t, peer: () => clerk, send: (text) => w.flow.sendData(text) });
+  const chat = chatPanel({ t, peer: (from) => (from === 'interpreter' ? t('chat.interpreter') : clerk), send: (text) => w.flow.sendData(text) });
 
+  const stage = h('div', { class: 'stage' }, thirdVideo, remoteVideo, selfVideo, remoteAudio, thirdAudio);
   const el = h('div', { class: 'call-view' },
     h('h3', { 'data-focus': true }, t('call.title', { clerk })),
     state,
     mediaNotice,
-    h('div', { class: 'stage' }, remoteVideo, selfVideo, remoteAudio),
+    stage,
     h('div', { class: 'controls' }, muteBtn, camBtn, hangBtn),
     quality,
     chat.el);
@@ -72,9 +77,22 @@ export function callView(w, params) {
       remoteVideo.play().catch(() => {});
       remoteAudio.play().catch(() => {});
     }
+    if (d.thirdStream) {
+      if (thirdVideo.srcObject !== d.thirdStream) thirdVideo.srcObject = d.thirdStream;
+      if (thirdAudio.srcObject !== d.thirdStream) thirdAudio.srcObject = d.thirdStream;
+      useSpeaker(thirdAudio, w.flow.devices && w.flow.devices.speakerId);
+      thirdVideo.play().catch(() => {});
+      thirdAudio.play().catch(() => {});
+    }
+    if (d.interpreter) {
+      const joined = d.interpreter === 'joined';
+      thirdVideo.hidden = !joined;
+      stage.classList.toggle('with-interpreter', joined);
+      state.textContent = t(joined ? 'call.interpreter.joined' : 'call.interpreter.left');
+    }
     if (d.webrtc === true) state.textContent = '';
     if (d.media) showMedia(d.media);
-    if (d.data) chat.receive(d.data);
+    if (d.data) chat.receive(d.data, d.dataFrom);
   }
 
   // Our own connection first: then the other side's picture is missing too, and it is ours to wait for.

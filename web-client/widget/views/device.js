@@ -39,6 +39,8 @@ export function deviceView(w, params) {
   const concern = textField(t, {
     label: t('device.concern'), hint: t('device.concernHint'), limit: 'concern', field: 'concern', multiline: true, value: params.concern || ''
   });
+  // The clerk sees the wish in the queue and can invite an interpreter to the consultation.
+  const signLanguage = h('input', { type: 'checkbox', id: uid('sign'), checked: params.needsInterpreter === true });
   const fields = { name, concern };
   const joinError = h('p', { class: 'error', role: 'alert' });
   const enter = h('button', { type: 'submit', class: 'primary' }, t('device.enter'));
@@ -57,6 +59,7 @@ export function deviceView(w, params) {
     h('div', { class: 'device-checks' }, speaker.el, network.el),
     name.el,
     concern.el,
+    h('div', { class: 'field check' }, signLanguage, h('label', { for: signLanguage.id }, t('device.signLanguage'))),
     joinError,
     h('div', { class: 'actions' }, enter,
       h('button', { type: 'button', class: 'secondary', onclick: () => w.go('offices') }, t('device.back'))));
@@ -147,7 +150,8 @@ export function deviceView(w, params) {
     release();
     try {
       await w.flow.enter({
-        office: params.office, name: name.value(), concern: concern.value(), appointment: params.appointment || null, devices
+        office: params.office, name: name.value(), concern: concern.value(), appointment: params.appointment || null, devices,
+        needsInterpreter: signLanguage.checked
       });
     } catch (err) {
       if (closed) return;
