@@ -5,16 +5,20 @@
 // axe-core finds nothing, and the widget's root says its language and direction (dir="rtl" and
 // a mirrored layout for Arabic, the ticket number and the code left to right). Screenshots of the
 // Arabic and Turkish flows go to tests/artifacts/e2e/. Then the language follows the browser's
-// languages, and the citizen's choice in the language chooser wins and outlives a reload.
+// languages, the citizen's choice in the language chooser wins and outlives a reload, and a
+// Ukrainian-speaking citizen is called by a clerk (who sees the language) and completes a
+// consultation with two-way media in Ukrainian.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './helpers/stack.mjs';
 import { launchParty } from './helpers/browser.mjs';
 import { clerkOnline, waitOffice } from '../lib/queue.mjs';
-import { step, watchParties, shot, assertAccessible, until, widgetUrl, widgetView, chooseLanguage } from './helpers/flows.mjs';
+import {
+  step, watchParties, shot, assertAccessible, until, widgetUrl, widgetView, chooseLanguage, clerkLogin, waitForMedia
+} from './helpers/flows.mjs';
 import { translator, CITIZEN_LANGUAGES, CITIZEN_PREFIXES } from '../../web-client/widget/i18n/index.js';
 
-let stack, citizen, browserUk;
+let stack, citizen, browserUk, clerk;
 const SCREENSHOTS = new Set(['ar', 'tr']);
 // A key shown instead of its text: "office.enter", "err.not_found", …
 const RAW_KEY = new RegExp(`(^|[^\\w@.-])(${CITIZEN_PREFIXES.map((p) => p.slice(0, -1).replace('.', '\\.')).join('|')})\\.[A-Za-z_][\\w.]*`);
@@ -37,7 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const p of [citizen, browserUk]) if (p) await p.browser.close().catch(() => {});
+  for (const p of [citizen, browserUk, clerk]) if (p) await p.browser.close().catch(() => {});
   if (stack) await stack.stop();
 });
 
@@ -161,4 +165,29 @@ step('the citizen\'s choice in the language chooser wins and is kept over a relo
   await check(page, 'ar', 'chosen', ['offices.title', 'status.open']);
   await page.reload();
   await check(page, 'ar', 'chosen-after-reload', ['offices.title', 'status.open']);
+});
+
+step('a Ukrainian-speaking citizen is called, talks with two-way media and is thanked in Ukrainian; the clerk sees the language', async () => {
+  const page = browserUk.page;
+  await page.goto(widgetUrl(stack));
+  await chooseLanguage(page, 'Українська');
+  await page.locator('bb-offices').locator('li.office button.primary').first().click();
+  await button(page, 'uk', 'device.enter').click();
+  await page.locator('.ticket-number', { hasText: /-/ }).waitFor({ timeout: 20000 });
+  const number = (await page.locator('.ticket-number').textContent()).trim();
+  clerk = await launchParty(stack.dir, 'clerk', [60, 200, 60], { width: 1280 });
+  watchParties(clerk);
+  await clerkLogin(clerk.page, stack, stack.clerk.login, stack.clerk.password);
+  // the clerk's queue names the citizen's language (German console: "Sprache: Українська")
+  const row = clerk.page.locator('#queue-panel tr', { hasText: number });
+  await row.locator('.citizen-lang[data-lang="uk"]').getByText('Sprache: Українська').waitFor({ timeout: 15000 });
+  await clerk.page.getByRole('button', { name: 'Nächste Person aufrufen' }).click();
+  await waitForMedia(page, 'the Ukrainian citizen');
+  await waitForMedia(clerk.page, 'the clerk');
+  await check(page, 'uk', '5-consultation', ['call.self', 'call.hangup']);
+  await shot(page, 'lang-uk-consultation');
+  await clerk.page.getByRole('button', { name: 'Abschließen' }).click();
+  await check(page, 'uk', '6-thanks', ['thanks.title']);
+  assert.equal(stack.sql(`SELECT state FROM ticket WHERE number = '${number}' ORDER BY id DESC LIMIT 1`), 'done');
+  assert.deepEqual(browserUk.errors, []);
 });
