@@ -4,8 +4,9 @@
 # shellcheck shell=bash
 # Sourced after common.sh and build.sh.
 
-# Suites run under the sanitizers; memcheck is valgrind (not combinable with ASan), bench on demand.
-BB_ASAN_SUITES=(unit integration fuzz plugin)
+# Suites run under the sanitizers; memcheck is valgrind (not combinable with ASan), bench on demand;
+# of the integration tests only those also in suite `sanitize` (tests/integration/meson.build).
+BB_ASAN_SUITES=(unit sanitize fuzz plugin)
 
 # Runs the step; sets BB_ASAN_LOG (meson's testlog.json), BB_ASAN_REPORTS (number of report
 # files) and BB_ASAN_REPORT_DIR. Returns meson's status.
